@@ -1,0 +1,175 @@
+"""`mockint analyze`: STAR timing reports for recorded answers, for people or for tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from mockint.transcribe import DEFAULT_MODEL
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--json", "as_json", is_flag=True, help="Write one JSON document (mockint.analysis/1)."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON document to this file instead of standard output.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Analyze this many files at once, in separate processes.",
+)
+@click.option(
+    "--model",
+    default=DEFAULT_MODEL,
+    show_default=True,
+    help="Speech model: tiny.en (bundled), base or small (optional packages), "
+    "a folder holding a converted model, or a faster-whisper model name.",
+)
+@click.option(
+    "--save", is_flag=True, help="Also keep each analyzed answer in your session history."
+)
+@click.pass_context
+def analyze(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    out: Path | None,
+    jobs: int,
+    model: str,
+    save: bool,
+) -> None:
+    """Analyze recorded answers: files, or folders searched for audio files.
+
+    Each answer is transcribed on this machine, split into Situation, Task, Action and
+    Result, and each phase's time is judged against its target. Any format FFmpeg reads
+    works (wav, flac, mp3, m4a, ogg, webm). Exits non-zero if any file failed.
+    """
+    from rich.console import Console
+
+    from mockint.batch import analyze_all, find_audio
+    from mockint.render import analysis_to_json, document, failure_to_json, terminal_report
+
+    stdout = Console()
+    stderr = Console(stderr=True)
+    files, problems = find_audio(list(paths))
+    with _progress(stderr, files) as report_done:
+        outcomes = analyze_all(files, model=model, jobs=jobs, on_done=report_done)
+    outcomes = problems + outcomes
+
+    saved: dict[str, str] = {}
+    if save:
+        saved = _save(outcomes, stderr)
+
+    if as_json or out:
+        entries = []
+        for outcome in outcomes:
+            if outcome.analysis is None:
+                entries.append(failure_to_json(outcome.path, outcome.error or "failed"))
+            else:
+                entry = analysis_to_json(outcome.analysis)
+                if outcome.path in saved:
+                    entry["session_id"] = saved[outcome.path]
+                entries.append(entry)
+        text = json.dumps(document(entries), indent=2, ensure_ascii=False)
+        if out:
+            _write_atomically(out, text + "\n")
+        else:
+            click.echo(text)
+    else:
+        for outcome in outcomes:
+            if outcome.analysis is not None:
+                stdout.print(terminal_report(outcome.analysis))
+                stdout.print()
+    for outcome in outcomes:
+        if outcome.error:
+            click.echo(f"error: {outcome.error}", err=True)
+    ctx.exit(1 if any(outcome.error for outcome in outcomes) else 0)
+
+
+class _progress:
+    """A progress bar over files and audio seconds, shown only on a terminal."""
+
+    def __init__(self, console, files: list[Path]) -> None:  # type: ignore[no-untyped-def]
+        self.console = console
+        self.files = files
+        self.progress = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if not self.console.is_terminal or not self.files:
+            return lambda outcome: None
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from mockint.batch import probe_duration_s
+
+        total_s = sum(probe_duration_s(path) for path in self.files)
+        self.progress = Progress(
+            TextColumn("[bold]analyzing"),
+            BarColumn(),
+            TextColumn("{task.fields[n_done]}/{task.fields[n_files]} files"),
+            TextColumn("{task.completed:.0f}/{task.total:.0f} s of audio"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
+        task = self.progress.add_task(
+            "analyze", total=max(total_s, 1.0), n_done=0, n_files=len(self.files)
+        )
+        self.progress.start()
+        done = {"n": 0}
+
+        def advance(outcome) -> None:  # type: ignore[no-untyped-def]
+            done["n"] += 1
+            self.progress.update(task, advance=outcome.audio_s, n_done=done["n"])
+
+        return advance
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _save(outcomes, console) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Store each analyzed answer in the history; a failure to save is said, not fatal."""
+    from mockint.errors import MockintError
+    from mockint.render import analysis_to_json
+    from mockint.store import open_store
+
+    store = open_store()
+    saved = {}
+    for outcome in outcomes:
+        if outcome.analysis is None:
+            continue
+        try:
+            saved[outcome.path] = store.save_analyzed_file(
+                Path(outcome.path), analysis_to_json(outcome.analysis)
+            )
+        except MockintError as error:
+            click.echo(f"error: {error}", err=True)
+    return saved
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside the target and rename, so a crash never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,333 @@
+"""Pure: split timed words into sentence units and describe each unit by STAR cues.
+
+The cues come from how interviewers describe the four phases: context told as "we" in the
+past (Situation), a stated responsibility (Task), "I" plus action verbs and sequencing
+(Action), outcomes, numbers, comparisons and lessons (Result). Each feature is a small
+number; a linear model over them (star_model.py) turns a unit into phase scores.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mockint.model import Word
+
+# A unit longer than this many words is cut again at a clause joint, because speakers
+# often run a Task into its first Action within one breath.
+MAX_UNIT_WORDS = 40
+PAUSE_CUT_S = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence-like run of words[first:end], the thing the segmenter labels."""
+
+    first: int
+    end: int
+    text: str
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.endswith((".", "?", "!", '."', '?"', '!"'))
+
+
+def split_units(words: Sequence[Word]) -> tuple[Unit, ...]:
+    """Sentences by punctuation, also cut at long pauses and, if long, at clause joints."""
+    cuts = [0]
+    for i, word in enumerate(words[:-1]):
+        gap_s = words[i + 1].start_s - word.end_s
+        if _ends_sentence(word.text) or (gap_s >= PAUSE_CUT_S and i + 1 - cuts[-1] >= 4):
+            cuts.append(i + 1)
+    cuts.append(len(words))
+    bounds: list[tuple[int, int]] = []
+    for first, end in zip(cuts, cuts[1:], strict=False):
+        if end > first:
+            bounds.extend(_split_long(words, first, end))
+    return tuple(
+        Unit(first, end, " ".join(w.text for w in words[first:end])) for first, end in bounds
+    )
+
+
+_CLAUSE_JOINT = re.compile(r"^(so|and|but|then|which|because|after|once|when)$", re.I)
+
+
+def _split_long(words: Sequence[Word], first: int, end: int) -> list[tuple[int, int]]:
+    if end - first <= MAX_UNIT_WORDS:
+        return [(first, end)]
+    middle = (first + end) // 2
+    # The clause joint nearest the middle: a word after a comma, or a joining word.
+    candidates = [
+        i
+        for i in range(first + 8, end - 8)
+        if words[i - 1].text.endswith((",", ";", ":", "—")) or _CLAUSE_JOINT.match(words[i].text)
+    ]
+    if not candidates:
+        return [(first, end)]
+    cut = min(candidates, key=lambda i: abs(i - middle))
+    return _split_long(words, first, cut) + _split_long(words, cut, end)
+
+
+def _norm(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    return " " + re.sub(r"[^a-z0-9%$'\s.]", " ", text).replace(". ", " ") + " "
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    return len(pattern.findall(text))
+
+
+def _rx(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z'])(?:" + "|".join(alternatives) + r")(?![a-z'])")
+
+
+I_WORDS = _rx("i", "i'm", "i'd", "i've", "i'll", "me", "my", "myself", "mine")
+WE_WORDS = _rx("we", "we're", "we'd", "we've", "our", "us", "ourselves")
+THEY_WORDS = _rx("they", "their", "them", "he", "she", "his", "her", "the team", "everyone")
+
+SETTING = _rx(
+    r"at the time",
+    r"back (?:in|then|when)",
+    r"(?:a|two|three|few|couple of) (?:years|months) ago",
+    r"when i (?:joined|started|was)",
+    r"i was (?:a|an|the) [a-z]+",
+    r"i was working",
+    r"i worked",
+    r"was (?:a|an) [a-z]+ (?:company|startup|team)",
+    r"we (?:had|were|used to)",
+    r"there (?:was|were)",
+    r"used to",
+    r"had been",
+    r"was (?:running|growing|struggling|using|built|based)",
+    r"(?:our|the) (?:company|team|org|organization|product|platform|system|service|startup)",
+    r"in 20[0-9][0-9]",
+    r"previous (?:job|company|role|team)",
+    r"last (?:job|company|role)",
+    r"every (?:week|day|month|release|time)",
+    r"legacy",
+    r"context",
+    r"background",
+    r"the (?:problem|issue|challenge) was",
+    r"was (?:slow|broken|flaky|painful|unclear|late)",
+    r"(?:customers|users) (?:were|kept|had)",
+    r"kept (?:failing|breaking|slipping|growing)",
+)
+TASK = _rx(
+    r"my (?:job|role|task|goal|responsibility|mandate|mission|assignment|charter|focus)",
+    r"i was (?:asked|tasked|responsible|assigned|charged|given|brought in|hired|expected)",
+    r"i was put in charge",
+    r"i (?:needed|had|wanted|was supposed|decided|volunteered|offered|agreed) to",
+    r"(?:asked|wanted|needed) me to",
+    r"it was (?:up to|on) me",
+    r"fell to me",
+    r"on the hook",
+    r"i owned",
+    r"i (?:took|picked) (?:it|this|that|ownership) ?(?:on|up)?",
+    r"i was the one",
+    r"the goal was",
+    r"goal was to",
+    r"(?:needed|had) to (?:figure out|find|get|make|decide|deliver)",
+    r"was on me",
+    r"own(?:ed|ing)? the",
+    r"i'm responsible",
+    r"in charge of",
+    r"lead(?:ing)? the effort",
+)
+SEQUENCE = _rx(
+    r"first",
+    r"firstly",
+    r"second",
+    r"secondly",
+    r"third",
+    r"next",
+    r"then",
+    r"after that",
+    r"finally",
+    r"one",
+    r"two",
+    r"three",
+    r"step",
+    r"also",
+    r"meanwhile",
+    r"from there",
+    r"so i",
+    r"and i",
+    r"at that point",
+    r"the next",
+    r"once",
+    r"started by",
+    r"to start",
+)
+I_ACTS = re.compile(
+    r"(?<![a-z'])(?:i|we)"
+    r"(?: (?:then|also|first|personally|actually|quickly|immediately|eventually|just))?"
+    r" (?:[a-z]+ed|wrote|built|set|ran|met|took|made|sat|put|went|got|told|gave|brought|began|"
+    r"drove|led|spoke|sent|held|dug|found|chose|kept|broke|spent|did|laid|sought|paired|"
+    r"start|go|sit|write|build|set|run|pull|call|ask|tell|propose|schedule|create|talk|reach|"
+    r"pair|push|get|put|take|make|decide|bring|work|spend|dig|look)(?![a-z'])"
+)
+OUTCOME = _rx(
+    r"as a result",
+    r"in the end",
+    r"ultimately",
+    r"the result",
+    r"the outcome",
+    r"ended up",
+    r"by the end",
+    r"since then",
+    r"to this day",
+    r"today",
+    r"now",
+    r"afterwards",
+    r"after (?:that|launch)",
+    r"went (?:from|down|up)",
+    r"dropped",
+    r"reduced",
+    r"increased",
+    r"improved",
+    r"cut",
+    r"saved",
+    r"grew",
+    r"down to",
+    r"up from",
+    r"fell",
+    r"rose",
+    r"doubled",
+    r"halved",
+    r"tripled",
+    r"shipped",
+    r"launched",
+    r"delivered",
+    r"on time",
+    r"promoted",
+    r"praised",
+    r"recogni[sz]ed",
+    r"adopted",
+    r"became",
+    r"success(?:ful)?",
+    r"paid off",
+    r"worked",
+    r"never (?:again|had)",
+    r"zero",
+    r"fewer",
+    r"faster",
+    r"less",
+    r"more than",
+    r"impact",
+    r"win",
+    r"won",
+)
+LESSON = _rx(
+    r"learn(?:ed|t)",
+    r"lesson",
+    r"taught me",
+    r"takeaway",
+    r"took away",
+    r"in hindsight",
+    r"looking back",
+    r"next time",
+    r"differently",
+    r"i now",
+    r"i always",
+    r"i've since",
+    r"changed (?:how|the way)",
+    r"what i took",
+    r"stuck with me",
+    r"i realized",
+    r"realised",
+    r"reminded me",
+    r"i'd do",
+    r"i would (?:have|do)",
+    r"if i did it again",
+    r"going forward",
+)
+NUMBER = re.compile(
+    r"(?<![a-z])(?:\$?\d[\d,.]*\s?(?:%|percent|x|k|m|ms|million|thousand|hours?|days?|weeks?|"
+    r"minutes?|seconds?|months?)?|half|twice|double|triple|"
+    r"(?:ten|twenty|thirty|forty|fifty|hundred|thousand|million)s?)(?![a-z])"
+)
+COMPARISON = _rx(
+    r"from [^ ]+ (?:[^ ]+ )?to",
+    r"down from",
+    r"up from",
+    r"compared to",
+    r"versus",
+    r"(?:faster|slower|cheaper|better|fewer|lower|higher) than",
+    r"percent",
+    r"%",
+)
+PAST_STATE = _rx(r"was", r"were", r"had", r"wasn't", r"weren't", r"didn't have")
+FUTURE_MODAL = _rx(r"would", r"could", r"should", r"might", r"will", r"going to")
+OPENER = _rx(r"so", r"basically", r"okay", r"yeah", r"well", r"alright", r"um", r"uh")
+RESULT_FIRST = _rx(
+    r"let me (?:explain|walk|back up|tell|start)",
+    r"here's how",
+    r"how (?:that|it|we) (?:happened|came|got)",
+    r"the short version",
+    r"i'll (?:walk|explain|tell)",
+)
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "bias",
+    "pos",
+    "pos2",
+    "is_first",
+    "is_last",
+    "near_end",
+    "log_len",
+    "i_rate",
+    "we_rate",
+    "they_rate",
+    "setting",
+    "task",
+    "sequence",
+    "i_acts",
+    "outcome",
+    "lesson",
+    "number",
+    "comparison",
+    "past_state",
+    "future_modal",
+    "opener",
+    "result_first_cue",
+    "question",
+    "i_minus_we",
+)
+
+
+def unit_features(unit: Unit, index: int, n_units: int) -> tuple[float, ...]:
+    """The cue vector of one unit; order matches FEATURE_NAMES."""
+    text = _norm(unit.text)
+    n_words = max(1, unit.end - unit.first)
+    pos = (index + 0.5) / n_units
+    rate = 10.0 / n_words  # cue counts per ten words, so long sentences do not dominate
+    i_rate = _count(I_WORDS, text) * rate
+    we_rate = _count(WE_WORDS, text) * rate
+    return (
+        1.0,
+        pos,
+        pos * pos,
+        1.0 if index == 0 else 0.0,
+        1.0 if index == n_units - 1 else 0.0,
+        1.0 if index >= n_units - 2 else 0.0,
+        math.log(n_words),
+        i_rate,
+        we_rate,
+        _count(THEY_WORDS, text) * rate,
+        min(3, _count(SETTING, text)),
+        min(3, _count(TASK, text)),
+        min(3, _count(SEQUENCE, text)),
+        min(3, _count(I_ACTS, text)),
+        min(3, _count(OUTCOME, text)),
+        min(3, _count(LESSON, text)),
+        min(3, _count(NUMBER, text)),
+        min(3, _count(COMPARISON, text)),
+        _count(PAST_STATE, text) * rate,
+        _count(FUTURE_MODAL, text) * rate,
+        1.0 if OPENER.match(text.strip()) else 0.0,
+        min(2, _count(RESULT_FIRST, text)),
+        1.0 if "?" in unit.text else 0.0,
+        i_rate - we_rate,
+    )

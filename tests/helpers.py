@@ -1,0 +1,43 @@
+"""Builders for hand-made transcripts, so core tests need no audio."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mockint.model import Phase, Transcript, Word
+
+
+def timed_words(
+    text: str,
+    *,
+    start_s: float = 0.0,
+    words_per_s: float = 2.5,
+    gap_after: dict[int, float] | None = None,
+) -> tuple[Word, ...]:
+    """Words at a steady speaking rate (150 words a minute by default), with optional pauses
+    after given word indexes."""
+    words = []
+    t = start_s
+    step = 1.0 / words_per_s
+    for i, token in enumerate(text.split()):
+        words.append(Word(token, round(t, 3), round(t + step * 0.8, 3)))
+        t += step + (gap_after or {}).get(i, 0.0)
+    return tuple(words)
+
+
+def phased_words(
+    segments: Sequence[tuple[Phase, str]], words_per_s: float = 2.5
+) -> tuple[tuple[Word, ...], tuple[Phase, ...]]:
+    """Timed words for an answer given as (phase, text) pieces, with the gold labels."""
+    words: list[Word] = []
+    gold: list[Phase] = []
+    for phase, text in segments:
+        start_s = words[-1].end_s + 0.4 / words_per_s if words else 0.0
+        piece = timed_words(text, start_s=start_s, words_per_s=words_per_s)
+        words.extend(piece)
+        gold.extend([phase] * len(piece))
+    return tuple(words), tuple(gold)
+
+
+def transcript(words: Sequence[Word], model: str = "test") -> Transcript:
+    return Transcript(tuple(words), (words[-1].end_s + 0.5) if words else 0.0, model)
