@@ -14,6 +14,7 @@ from mockint.errors import MockintError
 # starts fast and never pulls in faster_whisper, onnxruntime or PortAudio.
 LAZY_COMMANDS: dict[str, str] = {
     "analyze": "mockint.cli_analyze:analyze",
+    "eval-star": "mockint.cli_eval:eval_star",
 }
 
 

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 
 from mockint.model import Phase, PhaseSpan, Segmentation, Word
-from mockint.star_features import Unit, split_units, unit_features
+from mockint.star_features import Unit, split_units, unit_feature_rows, unit_tokens
 from mockint.star_model import StarModel, default_model
 
 # Decoder states: the four phases plus a Result told before the story starts.
@@ -43,7 +43,10 @@ def segment(words: Sequence[Word], model: StarModel | None = None) -> Segmentati
 def decode(units: Sequence[Unit], model: StarModel) -> list[str]:
     """Viterbi over units with the model's phase scores and order-aware transitions."""
     n_units = len(units)
-    emissions = [model.log_scores(unit_features(unit, i, n_units)) for i, unit in enumerate(units)]
+    emissions = [
+        model.log_scores(row, unit_tokens(unit))
+        for row, unit in zip(unit_feature_rows(units), units, strict=True)
+    ]
     weights = [math.log1p(unit.end - unit.first) for unit in units]
 
     def emit(t: int, state: str) -> float:

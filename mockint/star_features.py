@@ -269,14 +269,7 @@ RESULT_FIRST = _rx(
     r"i'll (?:walk|explain|tell)",
 )
 
-FEATURE_NAMES: tuple[str, ...] = (
-    "bias",
-    "pos",
-    "pos2",
-    "is_first",
-    "is_last",
-    "near_end",
-    "log_len",
+CUE_NAMES: tuple[str, ...] = (
     "i_rate",
     "we_rate",
     "they_rate",
@@ -294,40 +287,92 @@ FEATURE_NAMES: tuple[str, ...] = (
     "result_first_cue",
     "question",
     "i_minus_we",
+    "log_len",
+)
+# Cues of the neighbouring units: a Task sentence is the one right before the actions start.
+CONTEXT_CUES: tuple[str, ...] = (
+    "setting",
+    "task",
+    "i_acts",
+    "sequence",
+    "outcome",
+    "lesson",
+    "number",
+)
+FEATURE_NAMES: tuple[str, ...] = (
+    "bias",
+    "pos",
+    "pos2",
+    "word_pos",
+    "is_first",
+    "is_last",
+    "near_end",
+    *CUE_NAMES,
+    *(f"prev_{name}" for name in CONTEXT_CUES),
+    *(f"next_{name}" for name in CONTEXT_CUES),
 )
 
 
-def unit_features(unit: Unit, index: int, n_units: int) -> tuple[float, ...]:
-    """The cue vector of one unit; order matches FEATURE_NAMES."""
+_TOKEN = re.compile(r"[a-z']+")
+
+
+def unit_tokens(unit: Unit) -> frozenset[str]:
+    """The distinct lower-case words of a unit, for the model's small common-word vocabulary."""
+    return frozenset(_TOKEN.findall(unit.text.lower().replace("’", "'")))
+
+
+def cue_features(unit: Unit) -> dict[str, float]:
+    """What one unit says about its phase, from its words alone."""
     text = _norm(unit.text)
     n_words = max(1, unit.end - unit.first)
-    pos = (index + 0.5) / n_units
     rate = 10.0 / n_words  # cue counts per ten words, so long sentences do not dominate
     i_rate = _count(I_WORDS, text) * rate
     we_rate = _count(WE_WORDS, text) * rate
-    return (
-        1.0,
-        pos,
-        pos * pos,
-        1.0 if index == 0 else 0.0,
-        1.0 if index == n_units - 1 else 0.0,
-        1.0 if index >= n_units - 2 else 0.0,
-        math.log(n_words),
-        i_rate,
-        we_rate,
-        _count(THEY_WORDS, text) * rate,
-        min(3, _count(SETTING, text)),
-        min(3, _count(TASK, text)),
-        min(3, _count(SEQUENCE, text)),
-        min(3, _count(I_ACTS, text)),
-        min(3, _count(OUTCOME, text)),
-        min(3, _count(LESSON, text)),
-        min(3, _count(NUMBER, text)),
-        min(3, _count(COMPARISON, text)),
-        _count(PAST_STATE, text) * rate,
-        _count(FUTURE_MODAL, text) * rate,
-        1.0 if OPENER.match(text.strip()) else 0.0,
-        min(2, _count(RESULT_FIRST, text)),
-        1.0 if "?" in unit.text else 0.0,
-        i_rate - we_rate,
-    )
+    return {
+        "i_rate": i_rate,
+        "we_rate": we_rate,
+        "they_rate": _count(THEY_WORDS, text) * rate,
+        "setting": min(3, _count(SETTING, text)),
+        "task": min(3, _count(TASK, text)),
+        "sequence": min(3, _count(SEQUENCE, text)),
+        "i_acts": min(3, _count(I_ACTS, text)),
+        "outcome": min(3, _count(OUTCOME, text)),
+        "lesson": min(3, _count(LESSON, text)),
+        "number": min(3, _count(NUMBER, text)),
+        "comparison": min(3, _count(COMPARISON, text)),
+        "past_state": _count(PAST_STATE, text) * rate,
+        "future_modal": _count(FUTURE_MODAL, text) * rate,
+        "opener": 1.0 if OPENER.match(text.strip()) else 0.0,
+        "result_first_cue": min(2, _count(RESULT_FIRST, text)),
+        "question": 1.0 if "?" in unit.text else 0.0,
+        "i_minus_we": i_rate - we_rate,
+        "log_len": math.log(n_words),
+    }
+
+
+def unit_feature_rows(units: Sequence[Unit]) -> list[tuple[float, ...]]:
+    """One feature vector per unit, in FEATURE_NAMES order: position, own cues, neighbours'."""
+    cues = [cue_features(unit) for unit in units]
+    n_units = len(units)
+    total_words = max(1, units[-1].end) if units else 1
+    empty = dict.fromkeys(CONTEXT_CUES, 0.0)
+    rows = []
+    for i, unit in enumerate(units):
+        pos = (i + 0.5) / n_units
+        prev = cues[i - 1] if i > 0 else empty
+        nxt = cues[i + 1] if i + 1 < n_units else empty
+        rows.append(
+            (
+                1.0,
+                pos,
+                pos * pos,
+                (unit.first + unit.end) / 2 / total_words,
+                1.0 if i == 0 else 0.0,
+                1.0 if i == n_units - 1 else 0.0,
+                1.0 if i >= n_units - 2 else 0.0,
+                *(cues[i][name] for name in CUE_NAMES),
+                *(prev[name] for name in CONTEXT_CUES),
+                *(nxt[name] for name in CONTEXT_CUES),
+            )
+        )
+    return rows

