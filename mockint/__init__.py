@@ -1,3 +1,15 @@
-"""mockint: a local-first, speech-based mock interviewer for behavioral interviews."""
+"""mockint: a local-first, speech-based mock interviewer for behavioral interviews.
+
+The STAR segmenter is available as a library call:
+
+    >>> from mockint import Word, segment
+    >>> result = segment([Word("We", 0.0, 0.2), ...])
+    >>> result.labels   # one of "situation", "task", "action", "result" per word
+    >>> result.spans    # contiguous PhaseSpan runs with start_s / end_s
+"""
+
+from mockint.model import PhaseSpan, Segmentation, Word
+from mockint.star import segment
 
 __version__ = "0.1.0"
+__all__ = ["PhaseSpan", "Segmentation", "Word", "__version__", "segment"]

@@ -31,6 +31,15 @@ import click
     show_default=True,
     help="Speaking rates in words per minute for --spoken (repeat for several).",
 )
+@click.option(
+    "--voice",
+    "voices",
+    type=click.Choice(["espeak", "piper"]),
+    multiple=True,
+    default=("espeak",),
+    show_default=True,
+    help="Voices for --spoken (repeat for both; piper needs mockint[voice]).",
+)
 @click.option("--limit", type=int, help="Score only the first N answers.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_star(
@@ -40,6 +49,7 @@ def eval_star(
     rates: tuple[int, ...],
     limit: int | None,
     as_json: bool,
+    voices: tuple[str, ...],
 ) -> None:
     """Score the STAR segmenter on labelled answers (JSON Lines, see tests/data/star).
 
@@ -60,14 +70,20 @@ def eval_star(
 
         transcriber = load_transcriber()
     results: dict[str, dict] = {}
-    for rate in rates if spoken else (None,):
+    # Each condition is (voice, rate): text only, espeak at each rate, or Piper at its own pace.
+    conditions: list[tuple[str | None, int | None]] = [(None, None)]
+    if spoken:
+        conditions = [
+            (voice, rate) for voice in voices for rate in (rates if voice == "espeak" else (0,))
+        ]
+    for voice, rate in conditions:
         scored: dict[str, list[AnswerScore]] = {"segmenter": [], "position": []}
         hard: dict[str, list[AnswerScore]] = {"segmenter": [], "position": []}
         for answer in answers:
-            if transcriber is not None and rate is not None:
+            if transcriber is not None and voice is not None:
                 from mockint.star_eval_speech import spoken_answer
 
-                words, gold = spoken_answer(answer, transcriber, rate)
+                words, gold = spoken_answer(answer, transcriber, rate or 150, voice)
             else:
                 words, gold = answer.timed_words(), answer.gold
             if not words:
@@ -87,7 +103,7 @@ def eval_star(
                     "no_situation",
                 }:
                     hard[name].append(score)
-        label = f"spoken@{rate}wpm" if rate else "text"
+        label = "text" if voice is None else f"{voice}@{rate}wpm" if rate else voice
         results[label] = {
             name: {
                 "all": _as_dict(summarize(scored[name])),

@@ -262,7 +262,11 @@ PAST_STATE = _rx(r"was", r"were", r"had", r"wasn't", r"weren't", r"didn't have")
 FUTURE_MODAL = _rx(r"would", r"could", r"should", r"might", r"will", r"going to")
 OPENER = _rx(r"so", r"basically", r"okay", r"yeah", r"well", r"alright", r"um", r"uh")
 RESULT_FIRST = _rx(
-    r"let me (?:explain|walk|back up|tell|start)",
+    r"let me (?:explain|walk|back up|tell|start|go back|rewind)",
+    r"i (?:will|can|should) (?:explain|walk|tell|back up|go back|start)",
+    r"(?:here's|here is) (?:how|what|the story)",
+    r"back up",
+    r"to explain",
     r"here's how",
     r"how (?:that|it|we) (?:happened|came|got)",
     r"the short version",
@@ -307,6 +311,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "is_first",
     "is_last",
     "near_end",
+    "opening_outcome",
     *CUE_NAMES,
     *(f"prev_{name}" for name in CONTEXT_CUES),
     *(f"next_{name}" for name in CONTEXT_CUES),
@@ -350,6 +355,12 @@ def cue_features(unit: Unit) -> dict[str, float]:
     }
 
 
+def _opening_outcome(cues: dict[str, float]) -> float:
+    return min(
+        3.0, cues["outcome"] + cues["number"] + cues["comparison"] + 2 * cues["result_first_cue"]
+    )
+
+
 def unit_feature_rows(units: Sequence[Unit]) -> list[tuple[float, ...]]:
     """One feature vector per unit, in FEATURE_NAMES order: position, own cues, neighbours'."""
     cues = [cue_features(unit) for unit in units]
@@ -370,6 +381,8 @@ def unit_feature_rows(units: Sequence[Unit]) -> list[tuple[float, ...]]:
                 1.0 if i == 0 else 0.0,
                 1.0 if i == n_units - 1 else 0.0,
                 1.0 if i >= n_units - 2 else 0.0,
+                # An outcome in the first breath is the classic "result first" opening.
+                _opening_outcome(cues[i]) if i <= 1 else 0.0,
                 *(cues[i][name] for name in CUE_NAMES),
                 *(prev[name] for name in CONTEXT_CUES),
                 *(nxt[name] for name in CONTEXT_CUES),

@@ -39,5 +39,18 @@ def phased_words(
     return tuple(words), tuple(gold)
 
 
+def analysis_with_labels(words: Sequence[Word], labels: Sequence[Phase], path: str = "a.wav"):
+    """An Analysis whose phases are given, not segmented: for tests of what follows."""
+    from mockint.model import Analysis, Segmentation
+    from mockint.star import spans_from_labels
+    from mockint.timing import answer_duration, time_phases
+
+    segmentation = Segmentation(tuple(labels), spans_from_labels(words, labels))
+    duration_s, verdict = answer_duration(words)
+    return Analysis(
+        path, transcript(words), segmentation, time_phases(segmentation), duration_s, verdict
+    )
+
+
 def transcript(words: Sequence[Word], model: str = "test") -> Transcript:
     return Transcript(tuple(words), (words[-1].end_s + 0.5) if words else 0.0, model)

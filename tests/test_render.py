@@ -4,7 +4,7 @@ from rich.console import Console
 
 from mockint.analysis import analyze_transcript
 from mockint.render import analysis_to_json, clock, document, failure_to_json, terminal_report
-from tests.helpers import phased_words, transcript
+from tests.helpers import analysis_with_labels, phased_words, transcript
 
 SEGMENTS = [
     ("situation", "At my last company our deploys took four hours and failed often."),
@@ -45,8 +45,8 @@ def test_document_and_failure_shape():
 
 
 def test_missing_phase_renders_as_missing_with_null_times():
-    words, _ = phased_words([SEGMENTS[0], SEGMENTS[2], SEGMENTS[3]])
-    entry = analysis_to_json(analyze_transcript("a.wav", transcript(words)))
+    words, gold = phased_words([SEGMENTS[0], SEGMENTS[2], SEGMENTS[3]])
+    entry = analysis_to_json(analysis_with_labels(words, gold))
     task = next(p for p in entry["phases"] if p["phase"] == "task")
     assert task == {
         "phase": "task",

@@ -86,7 +86,7 @@ def count_transitions(sequences):
         "situation": ("situation", "task", "action", "result"),
         "task": ("task", "action", "result"),
         "action": ("action", "result"),
-        "result": ("result",),
+        "result": ("result", "action"),
     }
     start = Counter(seq[0] for seq in sequences)
     moves = Counter((a, b) for seq in sequences for a, b in zip(seq, seq[1:], strict=False))
