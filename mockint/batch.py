@@ -34,8 +34,10 @@ def find_audio(paths: Sequence[Path]) -> tuple[list[Path], list[Outcome]]:
     problems: list[Outcome] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(_walk_audio(path))
-            if not found:
+            unlisted: list[Outcome] = []
+            found = sorted(_walk_audio(path, unlisted))
+            problems.extend(unlisted)
+            if not found and not unlisted:
                 problems.append(Outcome(str(path), error=f"{path}: no audio files in this folder"))
             files.extend(found)
         elif path.exists() or path.is_symlink():
@@ -45,8 +47,14 @@ def find_audio(paths: Sequence[Path]) -> tuple[list[Path], list[Outcome]]:
     return files, problems
 
 
-def _walk_audio(folder: Path) -> Iterator[Path]:
-    for root, _dirs, names in os.walk(folder, followlinks=False):
+def _walk_audio(folder: Path, unlisted: list[Outcome]) -> Iterator[Path]:
+    def cannot_list(error: OSError) -> None:
+        # A folder that cannot be listed may hold answers: say so rather than skip it quietly.
+        where = error.filename or str(folder)
+        reason = error.strerror or str(error)
+        unlisted.append(Outcome(str(where), error=f"{where}: cannot list this folder ({reason})"))
+
+    for root, _dirs, names in os.walk(folder, onerror=cannot_list, followlinks=False):
         for name in names:
             candidate = Path(root) / name
             if is_audio_path(candidate) and not name.startswith("."):

@@ -15,6 +15,17 @@ from mockint.errors import MockintError
 LAZY_COMMANDS: dict[str, str] = {
     "analyze": "mockint.cli_analyze:analyze",
     "eval-star": "mockint.cli_eval:eval_star",
+    "questions": "mockint.cli_bank:questions",
+    "stories": "mockint.cli_bank:stories",
+    "sessions": "mockint.cli_sessions:sessions",
+    "replay": "mockint.cli_sessions:replay",
+    "progress": "mockint.cli_sessions:progress",
+    "export": "mockint.cli_sessions:export",
+    "delete": "mockint.cli_sessions:delete",
+    "doctor": "mockint.cli_sessions:doctor",
+    "devices": "mockint.cli_devices:devices",
+    "check": "mockint.cli_devices:check",
+    "practice": "mockint.cli_practice:practice",
 }
 
 

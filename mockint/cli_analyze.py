@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mockint.transcribe import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mockint.batch import Outcome
 
 
 @click.command()
@@ -40,6 +48,13 @@ from mockint.transcribe import DEFAULT_MODEL
 @click.option(
     "--save", is_flag=True, help="Also keep each analyzed answer in your session history."
 )
+@click.option(
+    "--html",
+    "html_target",
+    type=click.Path(path_type=Path),
+    help="Also write an HTML report (player, timeline, transcript, feedback) to this file; "
+    "with several answers, to this folder, one page each.",
+)
 @click.pass_context
 def analyze(
     ctx: click.Context,
@@ -49,6 +64,7 @@ def analyze(
     jobs: int,
     model: str,
     save: bool,
+    html_target: Path | None,
 ) -> None:
     """Analyze recorded answers: files, or folders searched for audio files.
 
@@ -92,52 +108,44 @@ def analyze(
             if outcome.analysis is not None:
                 stdout.print(terminal_report(outcome.analysis))
                 stdout.print()
+    if html_target is not None:
+        _write_html(html_target, [o for o in outcomes if o.analysis is not None], stderr)
     for outcome in outcomes:
         if outcome.error:
             click.echo(f"error: {outcome.error}", err=True)
     ctx.exit(1 if any(outcome.error for outcome in outcomes) else 0)
 
 
-class _progress:
+@contextlib.contextmanager
+def _progress(console: Console, files: list[Path]) -> Iterator[Callable[[Outcome], None]]:
     """A progress bar over files and audio seconds, shown only on a terminal."""
+    if not console.is_terminal or not files:
+        yield lambda outcome: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    def __init__(self, console, files: list[Path]) -> None:  # type: ignore[no-untyped-def]
-        self.console = console
-        self.files = files
-        self.progress = None
+    from mockint.batch import probe_duration_s
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if not self.console.is_terminal or not self.files:
-            return lambda outcome: None
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    total_s = sum(probe_duration_s(path) for path in files)
+    progress = Progress(
+        TextColumn("[bold]analyzing"),
+        BarColumn(),
+        TextColumn("{task.fields[n_done]}/{task.fields[n_files]} files"),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s of audio"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task("analyze", total=max(total_s, 1.0), n_done=0, n_files=len(files))
+    n_done = 0
 
-        from mockint.batch import probe_duration_s
+    def advance(outcome: Outcome) -> None:
+        nonlocal n_done
+        n_done += 1
+        progress.update(task, advance=outcome.audio_s, n_done=n_done)
 
-        total_s = sum(probe_duration_s(path) for path in self.files)
-        self.progress = Progress(
-            TextColumn("[bold]analyzing"),
-            BarColumn(),
-            TextColumn("{task.fields[n_done]}/{task.fields[n_files]} files"),
-            TextColumn("{task.completed:.0f}/{task.total:.0f} s of audio"),
-            TimeElapsedColumn(),
-            console=self.console,
-            transient=True,
-        )
-        task = self.progress.add_task(
-            "analyze", total=max(total_s, 1.0), n_done=0, n_files=len(self.files)
-        )
-        self.progress.start()
-        done = {"n": 0}
-
-        def advance(outcome) -> None:  # type: ignore[no-untyped-def]
-            done["n"] += 1
-            self.progress.update(task, advance=outcome.audio_s, n_done=done["n"])
-
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+    with progress:
+        yield advance
 
 
 def _save(outcomes, console) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -158,6 +166,24 @@ def _save(outcomes, console) -> dict[str, str]:  # type: ignore[no-untyped-def]
         except MockintError as error:
             click.echo(f"error: {error}", err=True)
     return saved
+
+
+def _write_html(target: Path, analyzed, console) -> None:  # type: ignore[no-untyped-def]
+    """One self-contained page per analyzed answer, linking to the answer's own audio."""
+    from mockint.html_pages import audio_href, page_paths
+    from mockint.render import analysis_to_json
+    from mockint.report_html import render_html
+
+    if not analyzed:
+        return
+    if len(analyzed) > 1:
+        target.mkdir(parents=True, exist_ok=True)
+    pages = page_paths(target, [o.path for o in analyzed])
+    for outcome in analyzed:
+        page = pages[outcome.path]
+        entry = analysis_to_json(outcome.analysis)
+        _write_atomically(page, render_html(entry, audio_href(page, Path(outcome.path))))
+        console.print(f"HTML report: {page}", highlight=False)
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mockint.findings import Coaching
 
 Phase = Literal["situation", "task", "action", "result"]
 PHASES: tuple[Phase, ...] = ("situation", "task", "action", "result")
@@ -108,4 +111,4 @@ class Analysis:
     answer_duration_s: float
     answer_verdict: Verdict
     # Filled by the coaching stage (mockint.coach); None when only timing was asked for.
-    coaching: object | None = None
+    coaching: Coaching | None = None

@@ -1,0 +1,1 @@
+"""The bundled question bank: TOML data files, installed as mockint.questions_bank."""
