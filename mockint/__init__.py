@@ -8,6 +8,14 @@ The STAR segmenter is available as a library call:
     >>> result.spans    # contiguous PhaseSpan runs with start_s / end_s
 """
 
+import os
+
+# CTranslate2's OpenMP threads otherwise spin while they wait for work. When the speech model
+# runs on a worker thread beside the recorder (practice) or beside another process (--jobs),
+# spinning threads starve each other: a chunk took ten times longer. OpenMP reads this once,
+# when CTranslate2 loads, so it is set here, before any mockint module can load it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from mockint.model import PhaseSpan, Segmentation, Word
 from mockint.star import segment
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import wave
 from collections.abc import Iterable, Iterator
@@ -107,27 +108,24 @@ def _decode_s16(path: str) -> Iterator[np.ndarray]:
     import av
 
     with av.open(path, mode="r", metadata_errors="ignore") as container:
-        resampler, fifo, kind = None, None, None
-        for frame in _skip_invalid(container.decode(audio=0)):
-            frame.pts = None  # lying or missing timestamps must not stop the resampler
-            frame_kind = (frame.format.name, frame.layout.name, frame.sample_rate)
-            if frame_kind != kind:
-                # Spliced or damaged files change channels or rate midway. PyAV's FIFO crashes
-                # the whole process on such a frame, so each run of alike frames gets its own.
-                if resampler is not None and fifo is not None:
-                    yield from _drain(resampler, fifo)
-                kind = frame_kind
-                resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE_HZ)
-                fifo = av.AudioFifo()
-            assert fifo is not None and resampler is not None
-            fifo.write(frame)
-            if fifo.samples >= _GROUP_SAMPLES:
-                yield from _resample(resampler, fifo.read())
-        if resampler is not None and fifo is not None:
+        frames = _frames(container)
+        # Spliced or damaged files change channels or rate midway. PyAV's FIFO crashes the
+        # whole process on such a frame, so each run of alike frames gets its own.
+        for _kind, run in itertools.groupby(frames, key=_frame_kind):
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE_HZ)
+            fifo = av.AudioFifo()
+            for frame in run:
+                frame.pts = None  # lying or missing timestamps must not stop the resampler
+                fifo.write(frame)
+                if fifo.samples >= _GROUP_SAMPLES:
+                    yield from _resample(resampler, fifo.read())
             yield from _drain(resampler, fifo)
     # PyAV frees some resampler buffers only when the garbage collector runs.
-    del resampler, fifo
     gc.collect()
+
+
+def _frame_kind(frame: av.AudioFrame) -> tuple[str, str, int]:
+    return frame.format.name, frame.layout.name, frame.sample_rate
 
 
 def _drain(resampler: av.AudioResampler, fifo: av.AudioFifo) -> Iterator[np.ndarray]:
@@ -136,17 +134,22 @@ def _drain(resampler: av.AudioResampler, fifo: av.AudioFifo) -> Iterator[np.ndar
     yield from _resample(resampler, None)  # what the resampler holds back
 
 
-def _skip_invalid(frames: Iterator[av.AudioFrame]) -> Iterator[av.AudioFrame]:
-    """A corrupt packet inside an otherwise good file costs its few milliseconds, not the file."""
+def _frames(container: av.container.InputContainer) -> Iterator[av.AudioFrame]:
+    """Every decodable frame of the first audio stream. A corrupt packet costs its few
+    milliseconds, not the rest of the answer; where the container itself breaks off, the
+    audio ends."""
     import av
 
-    while True:
-        try:
-            yield next(frames)
-        except StopIteration:
-            return
-        except av.error.InvalidDataError:
-            continue
+    stream = container.streams.audio[0]  # IndexError: the file holds no audio stream
+    try:
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.error.InvalidDataError:
+                continue
+            yield from frames
+    except av.error.InvalidDataError:
+        return
 
 
 def _resample(resampler: av.AudioResampler, frame: av.AudioFrame | None) -> Iterator[np.ndarray]:

@@ -157,7 +157,8 @@ def _watch_windows(on_press: Callable[[], None]) -> Iterator[None]:  # pragma: n
 
     def loop() -> None:
         while not done.is_set():
-            if msvcrt.kbhit() and msvcrt.getwch() in ("\r", "\n", " "):
+            # msvcrt exists only on Windows; type-checked on Linux it has no such functions.
+            if msvcrt.kbhit() and msvcrt.getwch() in ("\r", "\n", " "):  # type: ignore[attr-defined]
                 on_press()
                 return
             time.sleep(0.05)

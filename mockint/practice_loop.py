@@ -247,7 +247,9 @@ def full_analysis(path: str, transcript: Any, question: Question | None) -> Anal
 
     analysis = analyze_transcript(path, transcript, question=question)
     if analysis.coaching is None and transcript.words:
-        analysis = replace(analysis, coaching=coach(analysis, question=question))
+        # Question's read-only fields satisfy coach's QuestionLike; mypy wants them settable.
+        coaching = coach(analysis, question=question)  # type: ignore[arg-type]
+        analysis = replace(analysis, coaching=coaching)
     return analysis
 
 
@@ -329,8 +331,11 @@ def answer_one(
             ports.screen.notice(f"{recorded.device_error}; what was recorded is kept")
         else:
             ports.screen.notice(STOP_MESSAGES[recorded.stop_reason])
+        voice = None
         if recorded.stop_reason == "time_limit":
-            ask(ports, "Time's up.")
+            # Said while the last words are transcribed, so the report is not held up.
+            voice = threading.Thread(target=ask, args=(ports, "Time's up."), daemon=True)
+            voice.start()
         transcript = stream.finish()
         analysis = full_analysis(str(handle.answer_path), transcript, question)
         ports.screen.report(analysis)
@@ -339,6 +344,8 @@ def answer_one(
             ports.screen.notice(NO_SPEECH_ADVICE)
         asked = None if follow_up else question
         stored = finish(ports.store, handle, analysis, question_text, asked)
+        if voice is not None:
+            voice.join()
     answer = Answer(
         stored,
         question_text,

@@ -103,7 +103,7 @@ class Recorder:
             self.dropped_blocks += 1
 
     def stop(self) -> None:
-        """End the iteration at its next step (blocks not yet read are dropped); any thread."""
+        """End the iteration once the audio captured so far is handed over; any thread."""
         self._stop.set()
 
     def close(self) -> None:
@@ -119,21 +119,28 @@ class Recorder:
 
         if self._stream is None:
             raise RuntimeError("Recorder.start() (or `with Recorder(...)`) comes first")
-        while True:
+
+        def convert(block: np.ndarray) -> np.ndarray:
+            samples = block.astype(np.float32) / 32768.0
+            return resample(samples, self._device_rate_hz, self.sample_rate_hz)
+
+        while not self._stop.is_set():
             try:
                 block = self._queue.get(timeout=0.25)
             except queue.Empty:
-                if self._stop.is_set():
-                    return
-                if not self._stream.active:
+                if not self._stream.active and not self._stop.is_set():
                     # The device went away or failed: end here, keeping what came before.
                     self.error = "the microphone stopped sending audio"
                     return
                 continue
-            if self._stop.is_set():
+            yield convert(block)
+        # Stopped (Enter, silence, time limit): the blocks already captured hold the last
+        # words, so hand them over rather than drop them.
+        while True:
+            try:
+                yield convert(self._queue.get_nowait())
+            except queue.Empty:
                 return
-            samples = block.astype(np.float32) / 32768.0
-            yield resample(samples, self._device_rate_hz, self.sample_rate_hz)
 
 
 class IncrementalWavWriter:

@@ -46,7 +46,8 @@ def speak_piper(text: str) -> np.ndarray:
 def _piper() -> PiperSpeaker:
     from mockint.speak import PiperSpeaker
 
-    return PiperSpeaker()
+    # Slowed to about 150 words a minute, like a person answering; its own pace is near 220.
+    return PiperSpeaker(length_scale=1.45)
 
 
 def spoken_answer(

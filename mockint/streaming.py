@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from collections.abc import Sequence
@@ -15,11 +14,6 @@ if TYPE_CHECKING:
     import numpy as np
 
     from mockint.transcribe import Transcriber
-
-# CTranslate2's OpenMP threads otherwise spin while waiting for work. The model runs here on a
-# worker thread beside the recorder (and was warmed on another), so spinning teams starve each
-# other and the recording: a chunk took ten times longer. Must be set before ctranslate2 loads.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # Silero VAD judges 32 ms windows of 16 kHz audio.
 WINDOW_SAMPLES = 512
@@ -40,9 +34,11 @@ class CutPolicy:
     min_chunk_s: float = 20.0
     # Past this a chunk is cut at its longest pause, so it still fits one 30 s window.
     max_chunk_s: float = 28.0
-    # While the worker is idle, the audio since the last cut is transcribed ahead of time at
-    # any pause this long; when the answer ends in that pause, the transcript is ready.
+    # While the worker is idle, the chunk in progress is transcribed ahead of time in pieces
+    # of at least min_piece_s, each ending at a pause of lookahead_pause_s: the live view
+    # gets fresh words, and an answer that stops is all but transcribed already.
     lookahead_pause_s: float = 0.25
+    min_piece_s: float = 3.0
 
 
 def _windows(seconds: float) -> int:
@@ -172,8 +168,8 @@ class _Job:
 
 
 @dataclass(frozen=True, slots=True)
-class _Ahead:
-    """Words of the chunk in progress, transcribed up to a pause before the chunk ended."""
+class _Piece:
+    """Words of a stretch of the chunk in progress, transcribed ahead of its cut."""
 
     start: int
     end: int
@@ -185,9 +181,11 @@ class StreamingTranscriber:
 
     feed() runs the (cheap) speech detector and decides cuts on the caller's thread; a worker
     thread transcribes each chunk once while recording goes on. When the worker is idle it
-    also transcribes the chunk in progress up to its latest pause (a look-ahead), so when an
-    answer ends in a pause its transcript is already there, and when it ends mid-sentence
-    only the words after that pause are left to do.
+    also transcribes the chunk in progress, piece by piece up to its latest pause (the
+    look-ahead). When the answer stops, the pieces stand in for the last chunk: only the
+    words after the last piece are left to do. Pieces are shorter than chunks, so Whisper
+    hears less around each word; the chunks, transcribed whole, are what the rest of the
+    answer keeps.
     """
 
     def __init__(
@@ -213,8 +211,11 @@ class StreamingTranscriber:
         self._chunk_start_window = 0
         self._words: list[Word] = []
         self._chunks: list[tuple[int, int]] = []
-        self._ahead: _Ahead | None = None
-        self._ahead_asked_end = -1
+        self._pieces: list[_Piece] = []
+        # Pieces of chunks cut but not yet transcribed whole: the live view keeps them meanwhile.
+        self._stand_ins: list[_Piece] = []
+        self._pieces_end_window = 0
+        self._asked_end_window = 0
         self._in_flight = 0
         self._idle = threading.Condition(self._lock)
         self._error: BaseException | None = None
@@ -264,15 +265,21 @@ class StreamingTranscriber:
                 return
             start = self._chunk_start_window
             self._chunk_start_window = start + cut
+            # The chunk is transcribed whole; its pieces stand in for it until then.
+            self._stand_ins += self._pieces
+            self._pieces = []
+            self._pieces_end_window = self._asked_end_window = start + cut
             if any(self._flags[start : start + cut]):
                 self._put(_Job("chunk", start * WINDOW_SAMPLES, (start + cut) * WINDOW_SAMPLES))
 
     def _queue_look_ahead(self) -> None:
-        start = self._chunk_start_window
+        start = self._pieces_end_window
         end = lookahead_end(self._probabilities[start:], self._policy)
-        if end is None or start + end <= self._ahead_asked_end:
+        if end is None or end < _windows(self._policy.min_piece_s):
             return
-        self._ahead_asked_end = start + end
+        if start + end <= self._asked_end_window:
+            return
+        self._asked_end_window = start + end
         self._put(_Job("ahead", start * WINDOW_SAMPLES, (start + end) * WINDOW_SAMPLES))
 
     def speech_state(self) -> SpeechState:
@@ -289,8 +296,8 @@ class StreamingTranscriber:
     def words_so_far(self) -> tuple[Word, ...]:
         """Words of the finished chunks, then the look-ahead's words of the chunk in progress."""
         with self._lock:
-            ahead = self._current_ahead()
-            return tuple(self._words) + (ahead.words if ahead is not None else ())
+            pieces = (*self._stand_ins, *self._pieces)
+            return tuple(self._words) + tuple(w for p in pieces for w in p.words)
 
     def chunks(self) -> tuple[tuple[float, float], ...]:
         """(start_s, end_s) of each piece transcribed into the result, in order."""
@@ -327,12 +334,6 @@ class StreamingTranscriber:
 
     # -- worker ---------------------------------------------------------------------------
 
-    def _current_ahead(self) -> _Ahead | None:
-        ahead = self._ahead
-        if ahead is None or ahead.start != self._chunk_start_window * WINDOW_SAMPLES:
-            return None
-        return ahead
-
     def _speech_between(self, start: int, end: int | None) -> bool:
         first = start // WINDOW_SAMPLES
         last = len(self._flags) if end is None else -(-end // WINDOW_SAMPLES)
@@ -356,29 +357,26 @@ class StreamingTranscriber:
     def _run(self, job: _Job) -> None:
         with self._lock:
             stop = self._n_samples if job.end is None else job.end
-            ahead = (
-                self._ahead if self._ahead is not None and self._ahead.start == job.start else None
-            )
-            if job.kind == "ahead" and job.start != self._chunk_start_window * WINDOW_SAMPLES:
+            if job.kind == "ahead" and job.start != self._pieces_end_window * WINDOW_SAMPLES:
                 return  # a cut came first: the chunk is transcribed whole instead
-            reusable = (
-                ahead is not None
-                and ahead.end <= stop
-                and not self._speech_between(ahead.end, stop)
-            )
-        if job.kind != "ahead" and ahead is not None and reusable:
-            # The chunk ended in the pause the look-ahead stopped at: its words are final.
-            self._commit(job.start, stop, ahead.words)
-            return
-        if job.kind == "final" and ahead is not None:
-            # Ended mid-sentence: keep the look-ahead, transcribe only what came after it.
-            self._commit(job.start, ahead.end, ahead.words)
-            self._commit(ahead.end, stop, self._transcribe(ahead.end, stop))
+            pieces = list(self._pieces) if job.kind == "final" else []
+            pieces_end = self._pieces_end_window * WINDOW_SAMPLES
+        if pieces:
+            # The answer stopped: the pieces stand in for the last chunk, and only the words
+            # after them (if any were spoken) are transcribed now.
+            for piece in pieces:
+                self._commit(piece.start, piece.end, piece.words)
+            with self._lock:
+                rest = self._speech_between(pieces_end, stop)
+            if rest:
+                self._commit(pieces_end, stop, self._transcribe(pieces_end, stop))
             return
         words = self._transcribe(job.start, stop)
         if job.kind == "ahead":
             with self._lock:
-                self._ahead = _Ahead(job.start, stop, words)
+                if job.start == self._pieces_end_window * WINDOW_SAMPLES:
+                    self._pieces.append(_Piece(job.start, stop, words))
+                    self._pieces_end_window = stop // WINDOW_SAMPLES
             return
         self._commit(job.start, stop, words)
 
@@ -391,8 +389,7 @@ class StreamingTranscriber:
         with self._lock:
             self._words.extend(words)
             self._chunks.append((start, stop))
-            if self._ahead is not None and self._ahead.start <= start:
-                self._ahead = None
+            self._stand_ins = [p for p in self._stand_ins if p.start >= stop]
 
 
 def transcribe_in_chunks(

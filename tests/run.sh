@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# System libraries: PortAudio for sounddevice, ALSA tools for the virtual sound device,
-# espeak-ng and sox to synthesize and convert test speech, Chromium for the HTML report test.
-DEBIAN_PACKAGES=(libportaudio2 libasound2-plugins alsa-utils espeak-ng libespeak-ng1 sox libsox-fmt-all chromium)
+# System libraries: PortAudio for sounddevice, ALSA tools beside the virtual sound device,
+# espeak-ng and sox to synthesize and convert test speech, Chromium for the HTML report test,
+# util-linux (setpriv, unshare) to run a check as an unprivileged user and without a network.
+DEBIAN_PACKAGES=(libportaudio2 alsa-utils espeak-ng libespeak-ng1 sox libsox-fmt-all chromium util-linux)
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
@@ -29,7 +30,7 @@ else
 fi
 "$PY" -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 
-"$PY" -m ruff check mockint tests benchmarks samples
-"$PY" -m ruff format --check mockint tests benchmarks samples
+"$PY" -m ruff check mockint tests benchmarks samples tools
+"$PY" -m ruff format --check mockint tests benchmarks samples tools
 "$PY" -m mypy
 "$PY" -m pytest "$@"

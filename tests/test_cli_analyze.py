@@ -18,7 +18,7 @@ from tests.conftest import REAL_AUDIO, SAMPLES
 
 pytestmark = pytest.mark.slow
 
-SAMPLE_FILES = sorted(SAMPLES.glob("*.ogg"))
+SAMPLE_FILES = sorted(SAMPLES.rglob("*.ogg"))  # the Piper voice, and espeak-ng in espeak/
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -28,7 +28,9 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def samples_document() -> dict:
-    result = CliRunner().invoke(cli, ["analyze", str(SAMPLES), "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["analyze", str(SAMPLES), "--json", "--jobs", "2"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -36,11 +38,12 @@ def samples_document() -> dict:
 def test_every_sample_gets_a_full_document(samples_document):
     doc = samples_document
     assert doc["schema"] == "mockint.analysis/1"
-    assert sorted(Path(f["path"]).name for f in doc["files"]) == [p.name for p in SAMPLE_FILES]
+    assert sorted(Path(f["path"]) for f in doc["files"]) == SAMPLE_FILES
+    assert len(SAMPLE_FILES) == 8
     answers = json.loads((SAMPLES / "answers.json").read_text())
     for entry in doc["files"]:
         assert entry["ok"] is True and entry["error"] is None and entry["model"] == "tiny.en"
-        assert entry["duration_s"] > 60
+        assert entry["duration_s"] > 50
         words = entry["words"]
         spoken = sum(
             len(text.split()) for _p, text in answers[Path(entry["path"]).stem]["segments"]
@@ -56,12 +59,32 @@ def test_every_sample_gets_a_full_document(samples_document):
                 assert phase["duration_s"] > 0
 
 
-def test_well_formed_sample_has_all_four_phases_in_order(samples_document):
-    entry = next(f for f in samples_document["files"] if f["path"].endswith("well-formed.ogg"))
+@pytest.mark.parametrize("voice_folder", ["", "espeak/"])
+def test_well_formed_sample_has_all_four_phases_in_order(samples_document, voice_folder):
+    entry = next(
+        f
+        for f in samples_document["files"]
+        if f["path"].endswith(f"samples/{voice_folder}well-formed.ogg")
+    )
     present = [p for p in entry["phases"] if p["verdict"] != "missing"]
     assert len(present) == 4
     assert [p["start_s"] for p in present] == sorted(p["start_s"] for p in present)
     assert entry["answer"]["verdict"] == "ok"
+
+
+@pytest.mark.parametrize("voice_folder", ["", "espeak/"])
+def test_samples_show_their_flaw(samples_document, voice_folder):
+    """Each sample was written with one flaw; the analysis must find it in both voices."""
+    by_name = {
+        Path(f["path"]).relative_to(SAMPLES).as_posix(): f for f in samples_document["files"]
+    }
+    rambling = by_name[f"{voice_folder}rambling-situation.ogg"]
+    situation = next(p for p in rambling["phases"] if p["phase"] == "situation")
+    assert situation["verdict"] == "long"
+    no_metric = by_name[f"{voice_folder}no-metric.ogg"]["coaching"]
+    assert no_metric["metrics"]["result_metrics"] == []
+    result_first = by_name[f"{voice_folder}result-first.ogg"]
+    assert result_first["words"][0]["phase"] == "result"
 
 
 def test_terminal_report_for_a_sample():

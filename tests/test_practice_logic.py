@@ -400,8 +400,9 @@ def test_a_voice_that_fails_falls_back_to_text_and_the_run_goes_on():
 
 
 def test_retry_asks_the_same_question_and_next_asks_another():
-    other = Question("other-01", "Tell me about a hard deadline.", ("shipping under pressure",),
-                     (), (), ())
+    other = Question(
+        "other-01", "Tell me about a hard deadline.", ("shipping under pressure",), (), (), ()
+    )
     screen = FakeScreen(choices=("retry", "next", "quit"))
     ports = make_ports([FakeRecorder(answer_audio()) for _ in range(3)], screen=screen)
     settings = Settings(
