@@ -32,10 +32,12 @@ def analyze_transcript(path: str, transcript: Transcript, *, question: object = 
 
 
 # Answers are transcribed piece by piece, so memory stays flat however long the file: a piece
-# holds PIECE_S seconds of samples (under 6 MB), never the whole recording. Whisper reads 30 s
-# windows on its own anyway, so pieces cost nothing but their cuts, and each cut falls on the
-# quietest 100 ms in the piece's last CUT_SEARCH_S seconds: a pause, not the middle of a word.
-PIECE_S = 90.0
+# holds PIECE_S seconds of samples (under 10 MB), never the whole recording; the model's working
+# memory grows with the piece it is given (about 70 MB more per extra 30 s of dense speech).
+# Whisper reads 30 s windows on its own anyway, so pieces cost nothing but their cuts, and
+# each cut falls in the pause around the quietest 100 ms of the piece's last CUT_SEARCH_S
+# seconds, not in the middle of a word.
+PIECE_S = 150.0
 CUT_SEARCH_S = 5.0
 
 

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: an unreadable file is reported per file by the batch, not fatal to it.
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option(
     "--json", "as_json", is_flag=True, help="Write one JSON document (mockint.analysis/1)."
 )

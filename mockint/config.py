@@ -24,6 +24,8 @@ def parse_toml(name: str, text: str) -> dict[str, Any]:
         if found:
             reason += f" (column {found.group(2)})"
         raise MockintError(f"{name}:{line}: syntax: {reason}") from None
+    except RecursionError:
+        raise MockintError(f"{name}:1: syntax: nested too deeply") from None
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -92,6 +92,8 @@ def _parse(path: Path, line_no: int, line: str) -> LabelledAnswer:
         )
     except json.JSONDecodeError as error:
         raise MockintError(f"{where}: not valid JSON ({error.msg})") from None
+    except RecursionError:
+        raise MockintError(f"{where}: not valid JSON (nested too deeply)") from None
     except (KeyError, TypeError, AttributeError) as error:
         raise MockintError(f"{where}: missing or malformed field {error}") from None
     for phase, text in answer.segments:

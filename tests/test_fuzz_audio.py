@@ -144,11 +144,6 @@ def test_corpus_lines_load_or_fail_naming_file_and_line(lines):
     assert all(phase in PHASES and text for a in answers for phase, text in a.segments)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="corpus._parse does not catch RecursionError from json.loads on deep nesting",
-)
 def test_deeply_nested_corpus_line_is_a_clear_error():
     path = FOLDER / "deep.jsonl"
     path.write_text("[" * 100_000 + "\n", encoding="utf-8")

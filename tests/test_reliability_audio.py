@@ -283,11 +283,6 @@ def test_unreadable_file_and_folder_are_reported_and_the_rest_analyzed(shared_fo
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli_analyze's click.Path checks readability and aborts the whole batch (exit 2); "
-    "fix: click.Path(path_type=Path, readable=False) so batch.py reports it per file",
-)
 def test_unreadable_file_named_on_the_command_line_does_not_stop_the_batch(shared_folder):
     locked = _locked_copy(JFK, shared_folder / "locked.flac")
     shutil.copy(JFK, shared_folder / "open.flac")
@@ -395,7 +390,7 @@ def test_audio_shorter_than_a_piece_stays_whole():
 
 # -- an hour-long answer: memory stays flat, words land at the right times ----------------
 
-BURSTS_S = (84.0, 3000.0)  # the first straddles the first piece boundary (90 s)
+BURSTS_S = (144.0, 3000.0)  # the first straddles the first cut (pieces are 150 s)
 HOUR_S = 3600
 
 
@@ -426,45 +421,45 @@ def _peak_rss_of_analyze(path: Path, out: Path, home: Path) -> int:
     return int(peak.read_text()) * 1024  # kB
 
 
+def _jfk_padded(out: Path, before_s: float, after_s: float) -> None:
+    _sox(JFK, "-r", "16000", "-c", "1", "-b", "16", out, "pad", before_s, after_s)
+
+
 @pytest.mark.slow
 def test_an_hour_long_answer_keeps_memory_flat_and_finds_every_burst(tmp_path):
     # Mostly silence, which the speech detector passes over quickly, with two bursts of speech.
-    first, second = tmp_path / "first.flac", tmp_path / "second.flac"
     jfk_s = float(subprocess.run(["soxi", "-D", str(JFK)], capture_output=True, text=True).stdout)
-    _sox(
-        JFK,
-        "-r",
-        "16000",
-        "-c",
-        "1",
-        "-b",
-        "16",
-        first,
-        "pad",
-        BURSTS_S[0],
-        BURSTS_S[1] - BURSTS_S[0] - jfk_s,
-    )
-    _sox(JFK, "-r", "16000", "-c", "1", "-b", "16", second, "pad", 0, HOUR_S - BURSTS_S[1] - jfk_s)
+    first, second = tmp_path / "first.flac", tmp_path / "second.flac"
+    _jfk_padded(first, BURSTS_S[0], BURSTS_S[1] - BURSTS_S[0] - jfk_s)
+    _jfk_padded(second, 0, HOUR_S - BURSTS_S[1] - jfk_s)
     hour = tmp_path / "hour.flac"
     _sox(first, second, hour)
-    short = tmp_path / "half-minute.flac"
-    _sox(JFK, "-r", "16000", "-c", "1", "-b", "16", short, "pad", 10, 30 - 10 - jfk_s)
+    half_minute = tmp_path / "half-minute.flac"
+    _jfk_padded(half_minute, 10, 30 - 10 - jfk_s)
+    five_minutes = tmp_path / "five-minutes.flac"
+    _sox(first, five_minutes, "trim", "0", "300")
 
-    baseline = _peak_rss_of_analyze(short, tmp_path / "short.json", tmp_path)
+    baseline = _peak_rss_of_analyze(half_minute, tmp_path / "half-minute.json", tmp_path)
+    same_pieces = _peak_rss_of_analyze(five_minutes, tmp_path / "five-minutes.json", tmp_path)
     peak = _peak_rss_of_analyze(hour, tmp_path / "hour.json", tmp_path)
-    # The hour as float32 samples is 230 MB; holding it whole (as the model's own decoder
-    # does, plus its 16-bit copy) would add far more. Allow half of that for the model's
-    # working memory settling over many pieces: above what pieces need, below a whole hour.
+    print(
+        f"peak_rss_30s_mb={baseline / 2**20:.0f} peak_rss_5min_mb={same_pieces / 2**20:.0f} "
+        f"peak_rss_1h_mb={peak / 2**20:.0f}"
+    )
+    # Flat: the hour costs about what its first five minutes (the same piece size, the same
+    # speech) cost; the model's allocator settling over many pieces takes some of the slack.
+    assert peak < same_pieces + 100 * 2**20
+    # The hour as float32 samples is 230 MB, and holding it whole (as the model's own decoder
+    # does, with a 16-bit copy besides) costs far more: stay well below that over a 30 s file.
     hour_f32_bytes = HOUR_S * SAMPLE_RATE_HZ * 4
-    print(f"peak_rss_30s_mb={baseline / 2**20:.0f} peak_rss_1h_mb={peak / 2**20:.0f}")
-    assert peak < baseline + hour_f32_bytes // 2
+    assert peak < baseline + hour_f32_bytes * 2 // 3
 
     entry = json.loads((tmp_path / "hour.json").read_text())["files"][0]
     assert entry["ok"] is True and entry["duration_s"] == pytest.approx(HOUR_S, abs=0.1)
     for burst_s in BURSTS_S:
         words = [w for w in entry["words"] if burst_s - 1 <= w["start_s"] <= burst_s + jfk_s + 1]
         assert abs(words[0]["start_s"] - burst_s) < 1.0
-        # The sentence, once and in order, across the cut at 90 s too. (Wherever a clip sits,
+        # The sentence, once and in order, across the first cut too. (Wherever a clip sits,
         # cut or not, the tiny model may drop or add a word or two.)
         assert _likeness_to_jfk(_words_text({"words": words})) > 0.8
         assert [w["start_s"] for w in words] == sorted(w["start_s"] for w in words)
