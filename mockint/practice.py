@@ -12,7 +12,7 @@ from typing import Literal
 
 from mockint.model import PHASE_TARGETS, PHASES, Phase, Target, Word
 
-StopReason = Literal["key", "silence", "time_limit", "interrupted", "device_error"]
+StopReason = Literal["key", "silence", "time_limit", "interrupted", "device_error", "disk_full"]
 
 STOP_MESSAGES: dict[StopReason, str] = {
     "key": "stopped when you pressed a key",
@@ -20,6 +20,7 @@ STOP_MESSAGES: dict[StopReason, str] = {
     "time_limit": "time's up",
     "interrupted": "stopped by Ctrl-C; your answer is kept",
     "device_error": "the microphone stopped; what was recorded is kept",
+    "disk_full": "the disk is full; what was recorded is kept",
 }
 
 # How long before a phase's ceiling the live view starts saying "move on".

@@ -195,6 +195,11 @@ def record_live(
     ):
         for block in recorder:
             writer.write(block)
+            if writer.disk_error is not None:
+                # Stop here so the saved recording and the report cover the same answer.
+                reason = "disk_full"
+                recorder.stop()
+                break
             stream.feed(block)
             level_dbfs = rms_dbfs(block)
             heard = stream.speech_state()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import struct
@@ -159,6 +160,9 @@ class IncrementalWavWriter:
         self._flush_every_samples = max(1, round(flush_every_s * sample_rate_hz))
         self._pending: list[bytes] = []
         self._pending_samples = 0
+        # Set when the disk refuses more audio (full, or a size limit): the file keeps every
+        # sample written before, with a header that matches, and later audio is not written.
+        self.disk_error: str | None = None
         try:
             self._file: BinaryIO | None = open(self.path, "wb")  # noqa: SIM115 - closed in close()
         except OSError as error:
@@ -180,17 +184,34 @@ class IncrementalWavWriter:
             self.flush()
 
     def flush(self) -> None:
-        if self._file is None:
+        if self._file is None or self.disk_error is not None:
             return
-        if self._pending:
-            self._file.seek(0, os.SEEK_END)
-            self._file.write(b"".join(self._pending))
-            self.n_samples += self._pending_samples
-            self._pending, self._pending_samples = [], 0
-            self._file.flush()
+        try:
+            if self._pending:
+                self._file.seek(0, os.SEEK_END)
+                self._file.write(b"".join(self._pending))
+                self._file.flush()
+                self.n_samples += self._pending_samples
+                self._pending, self._pending_samples = [], 0
+                self._file.seek(0)
+                self._file.write(
+                    wav_header(self.n_samples * _BYTES_PER_SAMPLE, self.sample_rate_hz)
+                )
+            self._sync()
+        except OSError as error:
+            self._stop_writing(error)
+
+    def _stop_writing(self, error: OSError) -> None:
+        """Keep the file as it was after the last good flush and refuse further audio."""
+        assert self._file is not None
+        self.disk_error = f"{self.path}: cannot write more audio ({error.strerror or error})"
+        self._pending, self._pending_samples = [], 0
+        good_bytes = len(wav_header(0, self.sample_rate_hz)) + self.n_samples * _BYTES_PER_SAMPLE
+        with contextlib.suppress(OSError):
+            self._file.truncate(good_bytes)  # drop a half-written block beyond the header's size
             self._file.seek(0)
             self._file.write(wav_header(self.n_samples * _BYTES_PER_SAMPLE, self.sample_rate_hz))
-        self._sync()
+            self._file.flush()
 
     def _sync(self) -> None:
         assert self._file is not None
@@ -201,7 +222,8 @@ class IncrementalWavWriter:
         if self._file is None:
             return
         self.flush()
-        self._file.close()
+        with contextlib.suppress(OSError):  # a full disk may refuse even the final flush
+            self._file.close()
         self._file = None
 
     def __enter__(self) -> IncrementalWavWriter:
@@ -287,7 +309,7 @@ def _frame_bytes(file: BinaryIO, path: Path) -> int:
     return int(block_align)
 
 
-StopReason = Literal["silence", "max_duration", "no_speech", "stopped", "device_error"]
+StopReason = Literal["silence", "max_duration", "no_speech", "stopped", "device_error", "disk_full"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +337,9 @@ def record_answer(
     with IncrementalWavWriter(path, recorder.sample_rate_hz) as writer:
         for block in recorder:
             writer.write(block)
+            if writer.disk_error is not None:
+                reason = "disk_full"
+                break
             if on_block is not None:
                 on_block(block)
             verdict = stop.update(block, recorder.sample_rate_hz)

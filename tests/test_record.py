@@ -222,3 +222,45 @@ def test_a_microphone_that_refuses_16_khz_is_recorded_at_its_rate_and_converted(
     samples = np.concatenate(blocks)
     t = np.arange(samples.size) / RATE_HZ
     assert correlation(samples, 0.5 * np.sin(2 * np.pi * 440 * t)) > 0.99
+
+
+DISK_LIMIT_SCRIPT = """
+import resource, signal, sys
+import numpy as np
+from mockint.record import record_answer
+
+class BlocksRecorder:
+    sample_rate_hz = 16_000
+    error = None
+    def __iter__(self):
+        rng = np.random.default_rng(0)
+        for _ in range(100):  # 10 s of loud audio, more than the limit lets through
+            yield (0.3 * rng.standard_normal(1600)).astype(np.float32)
+
+# A cap on file size makes writes fail the way a full disk does (an OSError mid-write).
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+recording = record_answer(BlocksRecorder(), sys.argv[1], max_duration_s=60)
+print(recording.stop_reason, recording.duration_s)
+"""
+
+
+def test_disk_full_while_recording_stops_cleanly_and_keeps_what_was_written(tmp_path):
+    import subprocess
+    import sys
+    import wave
+
+    path = tmp_path / "answer.wav"
+    run = subprocess.run(
+        [sys.executable, "-c", DISK_LIMIT_SCRIPT, str(path)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    reason, _duration = run.stdout.split()
+    assert reason == "disk_full"
+    with wave.open(str(path)) as kept:
+        frames = kept.getnframes()
+        audio = kept.readframes(frames)
+    # Everything flushed before the disk refused is there, and the header matches the data.
+    assert 16_000 <= frames <= 100_000 // 2
+    assert len(audio) == frames * 2
+    assert path.stat().st_size == 44 + frames * 2
