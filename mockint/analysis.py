@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mockint.coach import coach
+from mockint.coach import QuestionLike, coach
 from mockint.errors import AudioError
 from mockint.model import SAMPLE_RATE_HZ, Analysis, Transcript, Word
 from mockint.star import segment
@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from mockint.transcribe import Transcriber
 
 
-def analyze_transcript(path: str, transcript: Transcript, *, question: object = None) -> Analysis:
+def analyze_transcript(
+    path: str, transcript: Transcript, *, question: QuestionLike | None = None
+) -> Analysis:
     """Pure: everything mockint says about an answer, from its timed words."""
     segmentation = segment(transcript.words)
     duration_s, verdict = answer_duration(transcript.words)
@@ -28,7 +30,7 @@ def analyze_transcript(path: str, transcript: Transcript, *, question: object = 
         answer_duration_s=duration_s,
         answer_verdict=verdict,
     )
-    return replace(analysis, coaching=coach(analysis, question=question))  # type: ignore[arg-type]
+    return replace(analysis, coaching=coach(analysis, question=question))
 
 
 # Answers are transcribed piece by piece, so memory stays flat however long the file: a piece

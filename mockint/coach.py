@@ -79,10 +79,13 @@ FAILURE_THEME = "failure and learning"
 
 
 class QuestionLike(Protocol):
-    """What coaching needs from mockint.questions.Question."""
+    """What coaching needs from mockint.questions.Question (read-only)."""
 
-    id: str
-    themes: tuple[str, ...]
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def themes(self) -> tuple[str, ...]: ...
 
 
 # --- content -------------------------------------------------------------------------------

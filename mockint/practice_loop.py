@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -248,14 +248,8 @@ def record_live(
 def full_analysis(path: str, transcript: Any, question: Question | None) -> Analysis:
     """Timing, phases and coaching: everything the report shows."""
     from mockint.analysis import analyze_transcript
-    from mockint.coach import coach
 
-    analysis = analyze_transcript(path, transcript, question=question)
-    if analysis.coaching is None and transcript.words:
-        # Question's read-only fields satisfy coach's QuestionLike; mypy wants them settable.
-        coaching = coach(analysis, question=question)  # type: ignore[arg-type]
-        analysis = replace(analysis, coaching=coaching)
-    return analysis
+    return analyze_transcript(path, transcript, question=question)
 
 
 def analysis_entry(analysis: Analysis, question_text: str, question_id: str | None) -> dict:
