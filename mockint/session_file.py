@@ -80,9 +80,7 @@ def check_analysis_entry(entry: object, where: str) -> dict[str, Any]:
             raise MockintError(f"{where}: analysis 'answer' must be a JSON object")
         if answer.get("duration_s") is not None:
             _number(answer["duration_s"], where, "answer duration_s")
-    words = entry.get("words", [])
-    if not isinstance(words, list):
-        raise MockintError(f"{where}: analysis 'words' must be a list")
+    words = _list_field(entry, "words", where)
     for index, word in enumerate(words):
         label = f"word {index}"
         if not isinstance(word, dict) or not isinstance(word.get("text"), str):
@@ -91,9 +89,7 @@ def check_analysis_entry(entry: object, where: str) -> dict[str, Any]:
         _number(word.get("end_s"), where, f"{label} end_s")
         if word.get("phase") is not None and word["phase"] not in PHASES:
             raise MockintError(f"{where}: {label} has unknown phase {word['phase']!r}")
-    phases = entry.get("phases", [])
-    if not isinstance(phases, list):
-        raise MockintError(f"{where}: analysis 'phases' must be a list")
+    phases = _list_field(entry, "phases", where)
     for index, phase in enumerate(phases):
         label = f"phase entry {index}"
         if not isinstance(phase, dict) or phase.get("phase") not in PHASES:
@@ -105,9 +101,7 @@ def check_analysis_entry(entry: object, where: str) -> dict[str, Any]:
             _number(phase.get(key), where, f"{label} {key}")
         if phase.get("verdict") not in VERDICTS:
             raise MockintError(f"{where}: {label} has unknown verdict {phase.get('verdict')!r}")
-    spans = entry.get("spans", [])
-    if not isinstance(spans, list):
-        raise MockintError(f"{where}: analysis 'spans' must be a list")
+    spans = _list_field(entry, "spans", where)
     for index, span in enumerate(spans):
         label = f"span {index}"
         if not isinstance(span, dict) or span.get("phase") not in PHASES:
@@ -131,3 +125,11 @@ def dump_json(document: dict[str, Any], where: str = "session") -> bytes:
     except ValueError as error:
         raise MockintError(f"{where}: cannot be stored as JSON ({error})") from None
     return (text + "\n").encode()
+
+
+def _list_field(entry: dict[str, Any], key: str, where: str) -> list[Any]:
+    """An analysis field that must be a list (absent counts as empty)."""
+    value = entry.get(key, [])
+    if not isinstance(value, list):
+        raise MockintError(f"{where}: analysis {key!r} must be a list")
+    return value
