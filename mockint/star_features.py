@@ -31,7 +31,7 @@ class Unit:
 
 
 def _ends_sentence(text: str) -> bool:
-    return text.endswith((".", "?", "!", '."', '?"', '!"'))
+    return text.rstrip("\"')”’").endswith((".", "?", "!"))
 
 
 def split_units(words: Sequence[Word]) -> tuple[Unit, ...]:
@@ -39,7 +39,8 @@ def split_units(words: Sequence[Word]) -> tuple[Unit, ...]:
     cuts = [0]
     for i, word in enumerate(words[:-1]):
         gap_s = words[i + 1].start_s - word.end_s
-        if _ends_sentence(word.text) or (gap_s >= PAUSE_CUT_S and i + 1 - cuts[-1] >= 4):
+        long_pause = gap_s >= PAUSE_CUT_S and i + 1 - cuts[-1] >= 4
+        if _ends_sentence(word.text) or long_pause or _starts_sentence(words[i + 1].text):
             cuts.append(i + 1)
     cuts.append(len(words))
     bounds: list[tuple[int, int]] = []
@@ -49,6 +50,18 @@ def split_units(words: Sequence[Word]) -> tuple[Unit, ...]:
     return tuple(
         Unit(first, end, " ".join(w.text for w in words[first:end])) for first, end in bounds
     )
+
+
+# Capitalised words that almost only open a sentence: a recogniser sometimes drops the full
+# stop between two sentences but keeps the capital ("…was basically zero We closed…").
+_SENTENCE_OPENERS = frozenset(
+    "We The So And But Then It That This Our My After In Each There They He She Now When "
+    "Once What Which Also Finally Next First Second Third Looking Basically Honestly".split()
+)
+
+
+def _starts_sentence(text: str) -> bool:
+    return text.strip("\"'(") in _SENTENCE_OPENERS
 
 
 _CLAUSE_JOINT = re.compile(r"^(so|and|but|then|which|because|after|once|when)$", re.I)
@@ -134,6 +147,10 @@ TASK = _rx(
     r"i'm responsible",
     r"in charge of",
     r"lead(?:ing)? the effort",
+    r"(?:was|were|is) (?:mine|yours)",
+    r"my call",
+    r"i(?:'m| am) the one",
+    r"has to (?:figure|decide|find|fix|get|make)",
 )
 SEQUENCE = _rx(
     r"first",
@@ -273,6 +290,84 @@ RESULT_FIRST = _rx(
     r"i'll (?:walk|explain|tell)",
 )
 
+# A short sentence that hands over from an outcome told first to the story behind it.
+PIVOT = _rx(
+    r"let me (?:back up|explain|start|go back|rewind|walk you|tell you (?:how|what|the))",
+    r"i(?:'ll| will| can) (?:explain|walk you|tell you how|back up|go back|start (?:with|from|at))",
+    r"(?:here's|here is|this is) (?:how|what happened|the story|where it)",
+    r"how (?:it|that|this|we|i) (?:happened|started|began|came|got|went)",
+    r"(?:the )?short version",
+    r"start with the (?:end|outcome|result|ending)",
+    r"that's (?:the|where it) (?:failure|result|outcome|ending|ends|punchline)",
+    r"the how",
+    r"how we got (?:there|here)",
+    r"(?:rewind|back up) a (?:bit|little)",
+)
+# Words a speaker puts before the first real word of a sentence.
+_LEAD_IN = {
+    "so",
+    "and",
+    "but",
+    "then",
+    "also",
+    "um",
+    "uh",
+    "like",
+    "well",
+    "okay",
+    "ok",
+    "basically",
+    "first",
+    "next",
+    "finally",
+    "after",
+    "that",
+    "second",
+    "third",
+    "yeah",
+    "oh",
+    "just",
+}
+# Past-tense verbs that do not end in -ed: a sentence that opens with one has dropped its
+# "I" ("Wrote the migration myself."), the clipped way people list what they did.
+_IRREGULAR_PAST = frozenset(
+    "wrote built set ran met took made sat put went got told gave brought began drove led "
+    "spoke sent held dug found chose kept broke spent did laid sought paid rewrote rebuilt "
+    "redid threw caught taught thought bought sold shut cut split read fought won".split()
+)
+_NOT_ACTIONS = frozenset("needed wanted used seemed supposed based called named".split())
+REPORTED_SPEECH = _rx(
+    r"said",
+    r"says",
+    r"told (?:me|him|her|them|us)",
+    r"asked (?:him|her|them|if|whether)",
+    r"i'm like",
+    r"was like",
+    r"goes",
+)
+PRESENT_STATE = _rx(
+    r"is",
+    r"are",
+    r"still",
+    r"now",
+    r"today",
+    r"to this day",
+    r"these days",
+    r"has been",
+    r"have been",
+    r"ever since",
+)
+
+
+def _first_word(text: str) -> str:
+    """The first word that is not a lead-in ("so", "and then", "um")."""
+    for token in text.split():
+        token = token.strip(".,;:!?\"'")
+        if token and token not in _LEAD_IN:
+            return token
+    return ""
+
+
 CUE_NAMES: tuple[str, ...] = (
     "i_rate",
     "we_rate",
@@ -292,6 +387,12 @@ CUE_NAMES: tuple[str, ...] = (
     "question",
     "i_minus_we",
     "log_len",
+    "pivot",
+    "starts_with_i",
+    "starts_with_we",
+    "starts_with_verb",
+    "reported_speech",
+    "present_state",
 )
 # Cues of the neighbouring units: a Task sentence is the one right before the actions start.
 CONTEXT_CUES: tuple[str, ...] = (
@@ -312,6 +413,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "is_last",
     "near_end",
     "opening_outcome",
+    "before_pivot",
     *CUE_NAMES,
     *(f"prev_{name}" for name in CONTEXT_CUES),
     *(f"next_{name}" for name in CONTEXT_CUES),
@@ -331,6 +433,7 @@ def cue_features(unit: Unit) -> dict[str, float]:
     text = _norm(unit.text)
     n_words = max(1, unit.end - unit.first)
     rate = 10.0 / n_words  # cue counts per ten words, so long sentences do not dominate
+    first = _first_word(text)
     i_rate = _count(I_WORDS, text) * rate
     we_rate = _count(WE_WORDS, text) * rate
     return {
@@ -352,7 +455,19 @@ def cue_features(unit: Unit) -> dict[str, float]:
         "question": 1.0 if "?" in unit.text else 0.0,
         "i_minus_we": i_rate - we_rate,
         "log_len": math.log(n_words),
+        "pivot": 1.0 if PIVOT.search(text) and n_words <= 25 else 0.0,
+        "starts_with_i": 1.0 if first in ("i", "i've", "i'd", "me", "myself") else 0.0,
+        "starts_with_we": 1.0 if first in ("we", "we've", "we'd", "our", "us") else 0.0,
+        "starts_with_verb": 1.0 if _looks_past_verb(first) else 0.0,
+        "reported_speech": min(2, _count(REPORTED_SPEECH, text)),
+        "present_state": _count(PRESENT_STATE, text) * rate,
     }
+
+
+def _looks_past_verb(word: str) -> bool:
+    if word in _NOT_ACTIONS:
+        return False
+    return word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))
 
 
 def _opening_outcome(cues: dict[str, float]) -> float:
@@ -367,6 +482,9 @@ def unit_feature_rows(units: Sequence[Unit]) -> list[tuple[float, ...]]:
     n_units = len(units)
     total_words = max(1, units[-1].end) if units else 1
     empty = dict.fromkeys(CONTEXT_CUES, 0.0)
+    # "…and that's the outcome. Let me back up." — what comes before such a pivot near the
+    # start is the result told first.
+    pivot = next((i for i in range(min(5, n_units)) if cues[i]["pivot"]), -1)
     rows = []
     for i, unit in enumerate(units):
         pos = (i + 0.5) / n_units
@@ -383,6 +501,7 @@ def unit_feature_rows(units: Sequence[Unit]) -> list[tuple[float, ...]]:
                 1.0 if i >= n_units - 2 else 0.0,
                 # An outcome in the first breath is the classic "result first" opening.
                 _opening_outcome(cues[i]) if i <= 1 else 0.0,
+                1.0 if i < pivot else 0.0,
                 *(cues[i][name] for name in CUE_NAMES),
                 *(prev[name] for name in CONTEXT_CUES),
                 *(nxt[name] for name in CONTEXT_CUES),

@@ -127,3 +127,37 @@ def test_dev_split_is_not_in_the_training_data():
     dev_texts = {a.text for a in answers if a.split == "dev"}
     train_texts = {a.text for a in answers if a.split == "train"}
     assert dev_texts and train_texts and not dev_texts & train_texts
+
+
+SPOKEN_TRAINING = Path(__file__).parent / "data" / "star-spoken"
+
+
+def test_spoken_training_answers_are_training_answers_and_match_their_text():
+    """The recognised versions the model also learns from never include a dev answer."""
+    import difflib
+    import json
+
+    answers = {a.id: a for a in load_corpus([CORPUS])}
+    records = [
+        json.loads(line)
+        for path in sorted(SPOKEN_TRAINING.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(records) >= 100
+    for record in records:
+        answer = answers[record["id"]]
+        assert answer.split == "train", record["id"]
+        heard = [w[0].lower().strip(".,?!") for w in record["words"]]
+        written = [t.lower().strip(".,?!") for t in answer.tokens]
+        assert len(record["phases"]) == len(record["words"])
+        assert difflib.SequenceMatcher(a=written, b=heard, autojunk=False).ratio() >= 0.6
+
+
+def test_answers_written_apart_from_the_model_floor():
+    """Answers written for evaluation only, in styles the training texts do not share."""
+    outside = load_corpus([Path(__file__).parent / "data" / "star-outside"])
+    scores = [
+        score_answer(a.timed_words(), a.gold, segment(a.timed_words()).labels) for a in outside
+    ]
+    assert len(outside) >= 40
+    assert summarize(scores).accuracy >= 0.92

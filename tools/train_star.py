@@ -1,7 +1,7 @@
 """Fit the STAR segmenter's weights on the corpus's training split; writes
 mockint/data/star_model.json. The dev split is never read here.
 
-    python tools/train_star.py tests/data/star
+    python tools/train_star.py tests/data/star --spoken tests/data/star-spoken/train-espeak.jsonl
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from mockint.corpus import load_corpus
-from mockint.model import PHASES
+from mockint.model import PHASES, Word
 from mockint.star import STATES
 from mockint.star_features import FEATURE_NAMES, split_units, unit_feature_rows, unit_tokens
 from mockint.star_model import StarModel
@@ -23,7 +23,7 @@ from mockint.star_model import StarModel
 OUT = Path(__file__).resolve().parent.parent / "mockint" / "data" / "star_model.json"
 
 
-VOCABULARY_SIZE = 100
+VOCABULARY_SIZE = 150
 
 
 def common_words(answers, size=VOCABULARY_SIZE):
@@ -32,12 +32,27 @@ def common_words(answers, size=VOCABULARY_SIZE):
     return tuple(sorted(word for word, _count in frequency.most_common(size)))
 
 
-def unit_examples(answers, vocabulary=()):
+def text_examples(answers):
+    """Each answer as timed words (at a steady speaking rate) with its gold phases."""
+    return [(answer.timed_words(), answer.gold) for answer in answers]
+
+
+def spoken_examples(path, train_ids):
+    """Recognised words of spoken training answers (tools/speak_corpus.py) with their phases.
+    Only answers of the training split are read, so the dev split stays unseen."""
+    examples = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["id"] in train_ids:
+            words = tuple(Word(text, start, end) for text, start, end in record["words"])
+            examples.append((words, tuple(record["phases"])))
+    return examples
+
+
+def unit_examples(examples, vocabulary=()):
     """Feature rows, phase targets and decoder-state sequences for every training unit."""
     rows, targets, sequences = [], [], []
-    for answer in answers:
-        words = answer.timed_words()
-        gold = answer.gold
+    for words, gold in examples:
         units = split_units(words)
         states = []
         for row, unit in zip(unit_feature_rows(units), units, strict=True):
@@ -102,10 +117,23 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus", nargs="+", type=Path)
     parser.add_argument("--l2", type=float, default=10.0)
+    parser.add_argument("--vocabulary", type=int, default=VOCABULARY_SIZE)
+    parser.add_argument(
+        "--spoken",
+        type=Path,
+        action="append",
+        default=[],
+        help="recognised words of spoken training answers, to learn what a recogniser does "
+        "to punctuation and words",
+    )
     args = parser.parse_args()
     train = [a for a in load_corpus(args.corpus) if a.split == "train"]
-    vocabulary = common_words(train)
-    x, y, sequences = unit_examples(train, vocabulary)
+    train_ids = {a.id for a in train}
+    vocabulary = common_words(train, args.vocabulary)
+    examples = text_examples(train)
+    for path in args.spoken:
+        examples += spoken_examples(path, train_ids)
+    x, y, sequences = unit_examples(examples, vocabulary)
     w = fit_softmax(x, y, l2=args.l2)
     start, transitions = count_transitions(sequences)
     model = StarModel(
@@ -115,7 +143,7 @@ def main() -> None:
         vocabulary=vocabulary,
     )
     OUT.write_text(json.dumps(model.to_json(), indent=1) + "\n")
-    print(f"trained on {len(train)} answers, {len(y)} units; wrote {OUT}")
+    print(f"trained on {len(examples)} answers ({len(train)} texts), {len(y)} units; wrote {OUT}")
     for name, row in zip((*FEATURE_NAMES, *vocabulary), w, strict=True):
         print(f"{name:>18} " + " ".join(f"{v:7.2f}" for v in row))
 
