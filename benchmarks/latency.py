@@ -67,6 +67,7 @@ class PacedRecorder(Recorder):
         self.last_block_at = 0.0
         self._feeder: threading.Thread | None = None
         self._done = threading.Event()
+        self._closed = threading.Event()
 
     def start(self) -> None:
         self._stream = _Stream()
@@ -77,19 +78,25 @@ class PacedRecorder(Recorder):
         pcm = (np.clip(self._samples, -1, 1) * 32767).astype(np.int16)
         step = round(BLOCK_S * SAMPLE_RATE_HZ)
         began = time.monotonic()
-        for n, i in enumerate(range(0, len(pcm), step)):
-            # A block is delivered once all of its audio has "happened".
-            delay = began + (n + 1) * BLOCK_S - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            self._callback(pcm[i : i + step, None], step, None, None)
-        self.last_block_at = time.monotonic()
-        while not self._queue.empty():  # Enter, once the loop has taken the last block
-            time.sleep(0.001)
-        self._on_last_block()
-        self._done.set()
+        try:
+            for n, i in enumerate(range(0, len(pcm), step)):
+                # A block is delivered once all of its audio has "happened".
+                delay = began + (n + 1) * BLOCK_S - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                if self._closed.is_set():
+                    return  # the loop failed and closed the recorder: stop feeding
+                self._callback(pcm[i : i + step, None], step, None, None)
+            self.last_block_at = time.monotonic()
+            # Enter, once the loop has taken the last block.
+            while not self._queue.empty() and not self._closed.is_set():
+                time.sleep(0.001)
+            self._on_last_block()
+        finally:
+            self._done.set()
 
     def close(self) -> None:
+        self._closed.set()
         self._done.wait()
         self._stream = None
 

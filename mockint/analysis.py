@@ -53,7 +53,11 @@ def analyze_file(path: str | Path, transcriber: Transcriber) -> Analysis:
         iter_decoded_chunks(path), piece_s=PIECE_S, search_s=CUT_SEARCH_S
     )
     for start, piece in pieces:
-        part = transcriber.transcribe(piece, offset_s=start / SAMPLE_RATE_HZ)
+        part = transcriber.transcribe(
+            piece,
+            offset_s=start / SAMPLE_RATE_HZ,
+            previous_text=" ".join(w.text for w in words),
+        )
         words.extend(part.words)
         n_samples = start + piece.size
     duration_s = n_samples / SAMPLE_RATE_HZ

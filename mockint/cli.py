@@ -10,22 +10,63 @@ import click
 from mockint import __version__
 from mockint.errors import MockintError
 
-# name -> "module:attribute". Commands are imported on demand so that `mockint --help`
-# starts fast and never pulls in faster_whisper, onnxruntime or PortAudio.
-LAZY_COMMANDS: dict[str, str] = {
-    "analyze": "mockint.cli_analyze:analyze",
-    "eval-star": "mockint.cli_eval:eval_star",
-    "questions": "mockint.cli_bank:questions",
-    "stories": "mockint.cli_bank:stories",
-    "sessions": "mockint.cli_sessions:sessions",
-    "replay": "mockint.cli_sessions:replay",
-    "progress": "mockint.cli_sessions:progress",
-    "export": "mockint.cli_sessions:export",
-    "delete": "mockint.cli_sessions:delete",
-    "doctor": "mockint.cli_sessions:doctor",
-    "devices": "mockint.cli_devices:devices",
-    "check": "mockint.cli_devices:check",
-    "practice": "mockint.cli_practice:practice",
+# name -> ("module:attribute", its one-line help). Commands are imported on demand, and the
+# group's help lists them from this table, so `mockint --help` imports no command module (a
+# test checks each line against the command's own help) and never pulls in faster_whisper,
+# onnxruntime or PortAudio.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "analyze": (
+        "mockint.cli_analyze:analyze",
+        "Analyze recorded answers: files, or folders searched for audio files.",
+    ),
+    "eval-star": (
+        "mockint.cli_eval:eval_star",
+        "Score the STAR segmenter on labelled answers (JSON Lines, see tests/data/star).",
+    ),
+    "questions": (
+        "mockint.cli_bank:questions",
+        "List the behavioral questions, filtered by theme, company or principle.",
+    ),
+    "stories": (
+        "mockint.cli_bank:stories",
+        "Keep your story bank: the 8-12 prepared stories you answer questions with.",
+    ),
+    "sessions": (
+        "mockint.cli_sessions:sessions",
+        "List past sessions: date, question, theme, time per phase and coaching flags.",
+    ),
+    "replay": (
+        "mockint.cli_sessions:replay",
+        "Play a past answer with its transcript and current phase following along.",
+    ),
+    "progress": (
+        "mockint.cli_sessions:progress",
+        "How your timing and coaching flags change over your recent sessions.",
+    ),
+    "export": (
+        "mockint.cli_sessions:export",
+        "Export one session (SESSION_ID) or --all of them as JSON, CSV or HTML.",
+    ),
+    "delete": (
+        "mockint.cli_sessions:delete",
+        "Delete a session: its recording, transcript, analysis and index entry.",
+    ),
+    "doctor": (
+        "mockint.cli_sessions:doctor",
+        "Check the session history and rebuild its index from the session folders.",
+    ),
+    "devices": (
+        "mockint.cli_devices:devices",
+        "List the microphones and speakers PortAudio can use; * marks the defaults.",
+    ),
+    "check": (
+        "mockint.cli_devices:check",
+        "Try each part once: record from the microphone, play a tone, speak and transcribe.",
+    ),
+    "practice": (
+        "mockint.cli_practice:practice",
+        "Practise answering out loud: hear a question, answer, get your report at once.",
+    ),
 }
 
 
@@ -35,11 +76,35 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in LAZY_COMMANDS:
-            module_name, attr = LAZY_COMMANDS[cmd_name].split(":")
+            module_name, attr = LAZY_COMMANDS[cmd_name][0].split(":")
             command = getattr(importlib.import_module(module_name), attr)
             assert isinstance(command, click.Command)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # click's own version imports every command to ask for its help line.
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in LAZY_COMMANDS:
+                rows.append((name, _shorten(LAZY_COMMANDS[name][1], limit)))
+            elif (command := self.get_command(ctx, name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """A help line cut at a word to fit `limit` characters, as click cuts a command's own."""
+    if len(text) <= limit:
+        return text
+    import textwrap
+
+    return textwrap.shorten(text, max(limit, 3), placeholder="...", break_on_hyphens=False)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

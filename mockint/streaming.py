@@ -36,9 +36,11 @@ class CutPolicy:
     max_chunk_s: float = 28.0
     # While the worker is idle, the chunk in progress is transcribed ahead of time in pieces
     # of at least min_piece_s, each ending at a pause of lookahead_pause_s: the live view
-    # gets fresh words, and an answer that stops is all but transcribed already.
-    lookahead_pause_s: float = 0.25
-    min_piece_s: float = 3.0
+    # gets fresh words, and an answer that stops is all but transcribed already. Whatever
+    # its length, the words after the last piece cost a whole Whisper window when the answer
+    # stops, so pieces end at any phrase break; each hears the words before it as context.
+    lookahead_pause_s: float = 0.2
+    min_piece_s: float = 1.5
 
 
 def _windows(seconds: float) -> int:
@@ -103,17 +105,25 @@ def _forced_cut(probabilities: Sequence[float], flags: Sequence[bool], first: in
 
 
 def lookahead_end(probabilities: Sequence[float], policy: CutPolicy) -> int | None:
-    """Pure: for a chunk in progress (window 0 = its start), the window to transcribe up to
-    ahead of time, when it now ends in a pause of lookahead_pause_s after speech; else None.
-    The end sits a little way into the pause, past the last word's soft ending."""
+    """Pure: for a stretch in progress (window 0 = its start), the window to transcribe up to
+    ahead of time: in its latest pause of lookahead_pause_s after speech, whether the pause
+    goes on or speech has resumed since; None without one. Looking back, rather than only
+    at a pause going on now, catches the short breaths of fluent speech, which are often
+    over before anyone looks. The end sits a little way into the pause, past the last
+    word's soft ending, and stays put however long the pause grows."""
     flags = speech_flags(probabilities, policy)
-    if True not in flags:
-        return None
-    last_speech = len(flags) - 1 - flags[::-1].index(True)
     pause = _windows(policy.lookahead_pause_s)
-    if len(flags) - 1 - last_speech < pause:
-        return None
-    return last_speech + 1 + pause // 2
+    end = None
+    seen_speech = False
+    run = 0
+    for i, speaking in enumerate(flags):
+        if speaking:
+            seen_speech, run = True, 0
+            continue
+        run += 1
+        if seen_speech and run == pause:
+            end = i + 1 - pause + pause // 2
+    return end
 
 
 class SpeechDetector(Protocol):
@@ -369,9 +379,10 @@ class StreamingTranscriber:
             with self._lock:
                 rest = self._speech_between(pieces_end, stop)
             if rest:
-                self._commit(pieces_end, stop, self._transcribe(pieces_end, stop))
+                self._commit(pieces_end, stop, self._transcribe(pieces_end, stop, quick=True))
             return
-        words = self._transcribe(job.start, stop)
+        # The look-ahead and the end of an answer are waited for; a cut chunk is not.
+        words = self._transcribe(job.start, stop, quick=job.kind != "chunk")
         if job.kind == "ahead":
             with self._lock:
                 if job.start == self._pieces_end_window * WINDOW_SAMPLES:
@@ -380,10 +391,17 @@ class StreamingTranscriber:
             return
         self._commit(job.start, stop, words)
 
-    def _transcribe(self, start: int, stop: int) -> tuple[Word, ...]:
+    def _transcribe(self, start: int, stop: int, *, quick: bool) -> tuple[Word, ...]:
         with self._lock:
             chunk = self._audio[start:stop].copy()
-        return self._transcriber.transcribe(chunk, offset_s=start / SAMPLE_RATE_HZ).words
+            # Jobs run in order: what was said before `start` is committed, or a piece by now.
+            before = [*self._words, *(w for p in self._pieces if p.end <= start for w in p.words)]
+        return self._transcriber.transcribe(
+            chunk,
+            offset_s=start / SAMPLE_RATE_HZ,
+            previous_text=" ".join(w.text for w in before),
+            retry_unsure=not quick,
+        ).words
 
     def _commit(self, start: int, stop: int, words: Sequence[Word]) -> None:
         with self._lock:

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mockint.delivery import DISFLUENCY_PROMPT
 from mockint.errors import MockintError
@@ -25,6 +25,20 @@ if TYPE_CHECKING:
     import numpy as np
 
 DEFAULT_MODEL = "tiny.en"
+
+# Words said before a stretch that prime its transcription (Whisper's prompt holds ~220 tokens).
+CONTEXT_WORDS = 40
+# A decoding window that starts this close to the end of the audio holds no more than a
+# word's tail; see _invented_at_the_end.
+RESIDUAL_S = 1.0
+# Fewer words than this per second of speech (pauses cut out) means words were lost: even a
+# slow speaker says two a second. Checked on stretches of at least LOST_WORDS_MIN_S.
+LOST_WORDS_PER_S = 0.8
+LOST_WORDS_MIN_S = 8.0
+# Without retries, a stretch is done once its words reach this close to its end.
+QUICK_TAIL_S = 0.5
+# Tokens a second of the fastest speech needs, with punctuation and timestamps (~4 at 200 wpm).
+MAX_TOKENS_PER_S = 8
 
 # Larger models published as two packages each (a model.bin split in two, plus the tokenizer
 # and config in the second). Joined once into the cache folder on first use.
@@ -46,7 +60,18 @@ class ModelSource:
 class Transcriber(Protocol):
     model_name: str
 
-    def transcribe(self, samples: np.ndarray, *, offset_s: float = 0.0) -> Transcript: ...
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        *,
+        offset_s: float = 0.0,
+        previous_text: str = "",
+        retry_unsure: bool = True,
+    ) -> Transcript:
+        """Timed words of `samples`, their times shifted by offset_s. previous_text is what
+        the speaker said just before (empty at the start of an answer). retry_unsure=False
+        decodes each window once, greedily: for a short stretch someone is waiting for."""
+        ...
 
 
 def resolve_model(spec: str) -> ModelSource:
@@ -117,9 +142,14 @@ def join_parts(parts: list[Path], extra_files: list[Path], target: Path) -> Path
 class WhisperTranscriber:
     """English speech to timed words, on the CPU, int8 by default.
 
-    By default Whisper is primed with a disfluent prompt: without it the model tidies
+    The start of an answer is primed with a disfluent prompt: without it the model tidies
     "um" and "uh" out of the transcript (about 16% of fillers kept, against about 79% with
-    it; benchmarks/fillers.py), and the coaching report could not count them."""
+    it; benchmarks/fillers.py), and the coaching report could not count them. (Within one
+    call faster-whisper gives the prompt to the first 30 s window only.) A stretch
+    that continues an answer (a chunk cut while recording) is primed with the words said
+    before it instead, the context Whisper was trained to continue from: it carries the
+    speaker's own hesitations on, and a chunk transcribed that way agrees with a
+    whole-file pass more closely than one primed with the disfluent prompt again."""
 
     def __init__(
         self,
@@ -141,21 +171,71 @@ class WhisperTranscriber:
         self._beam_size = beam_size
         try:
             self._model = WhisperModel(
-                source.location, device="cpu", compute_type=compute_type, cpu_threads=cpu_threads
+                source.location,
+                device="cpu",
+                compute_type=compute_type,
+                cpu_threads=cpu_threads or usable_cores(),
             )
         except (RuntimeError, ValueError, OSError) as error:
             raise MockintError(f"cannot load speech model '{model}': {error}") from None
 
-    def transcribe(self, samples: np.ndarray, *, offset_s: float = 0.0) -> Transcript:
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        *,
+        offset_s: float = 0.0,
+        previous_text: str = "",
+        retry_unsure: bool = True,
+    ) -> Transcript:
+        context = " ".join(previous_text.split()[-CONTEXT_WORDS:])
+        # An unsure greedy decode is retried by sampling at rising temperatures, five
+        # candidates each: on the scrap of silence after a short stretch's last word that
+        # cost seconds, for words the last-scrap rule drops anyway. Without retries, a cap
+        # on tokens stops a repetition loop from running to Whisper's 448.
+        if retry_unsure:
+            limits: dict[str, Any] = {}
+        else:
+            n_tokens = int(MAX_TOKENS_PER_S * len(samples) / SAMPLE_RATE_HZ) + 16
+            limits = {"temperature": 0.0, "max_new_tokens": n_tokens}
+        prompt = context or self._initial_prompt
+        words, heard_s = self._decode(samples, offset_s, prompt, limits)
+        if prompt and heard_s >= LOST_WORDS_MIN_S and len(words) < LOST_WORDS_PER_S * heard_s:
+            # Now and then a prompt sends Whisper off on a stock phrase ("Yeah, yeah.") that
+            # closes the window and drops the rest of the answer. Nobody speaks that slowly
+            # once the pauses are cut out, so hear it again unprompted; keep the fuller one.
+            retry, _heard_s = self._decode(samples, offset_s, None, limits)
+            words = max(words, retry, key=len)
+        return Transcript(words, len(samples) / SAMPLE_RATE_HZ, self.model_name)
+
+    def _decode(
+        self, samples: np.ndarray, offset_s: float, prompt: str | None, limits: dict[str, Any]
+    ) -> tuple[tuple[Word, ...], float]:
+        """The words Whisper hears with this prompt, and the seconds of speech it heard."""
+        import ctranslate2
+
+        # A fixed seed makes the same audio give the same words every time.
+        ctranslate2.set_random_seed(0)
         segments, info = self._model.transcribe(
             samples,
             language="en",
             word_timestamps=True,
             beam_size=self._beam_size,
             vad_filter=True,  # skips long silences, where Whisper otherwise invents words
-            initial_prompt=self._initial_prompt,
+            initial_prompt=prompt,
             condition_on_previous_text=False,  # stops one misheard phrase from repeating on
+            **limits,
         )
+        heard_s = info.duration_after_vad
+        frames_per_s = self._model.frames_per_second  # a segment's window start is in frames
+        duration_s = len(samples) / SAMPLE_RATE_HZ
+        kept = []
+        for segment in segments:  # each window is decoded when the loop asks for it
+            if not _invented_at_the_end(segment, segment.seek / frames_per_s, heard_s):
+                kept.append(segment)
+            if "max_new_tokens" in limits and duration_s - segment.end < QUICK_TAIL_S:
+                # In a hurry: another window would hold only the breath after the last word,
+                # and its encoder pass costs as much as the whole stretch, for no word.
+                break
         words = tuple(
             Word(
                 text=word.word.strip(),
@@ -163,11 +243,36 @@ class WhisperTranscriber:
                 end_s=round(word.end + offset_s, 3),
                 probability=round(word.probability, 3),
             )
-            for segment in segments
+            for segment in kept
             for word in (segment.words or ())
             if word.word.strip()
         )
-        return Transcript(words, len(samples) / SAMPLE_RATE_HZ, self.model_name)
+        return words, heard_s
+
+
+def _invented_at_the_end(segment: Any, window_start_s: float, heard_s: float) -> bool:
+    """Is this a guess at the last scrap of the audio rather than speech?
+
+    When Whisper's window ends without a closing timestamp, faster-whisper decodes again
+    from the last word's end. If that leaves under RESIDUAL_S of audio (a chunk cut in a
+    pause ends in a quarter second of silence), the model hears almost nothing padded with
+    silence and, unsure, samples a stock phrase ("Thank you."). A real last word there is
+    decoded greedily and with confidence, and is kept.
+    """
+    return (
+        window_start_s > 0
+        and heard_s - window_start_s < RESIDUAL_S
+        and (segment.temperature > 0.0 or segment.avg_logprob < -1.0)
+    )
+
+
+def usable_cores() -> int:
+    """Cores this process may run on. CTranslate2 would start 4 threads whatever the machine;
+    on fewer cores they queue behind one another and behind the recording thread."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @functools.lru_cache(maxsize=4)

@@ -186,7 +186,14 @@ class ScriptTranscriber:
     def __init__(self) -> None:
         self.calls = 0
 
-    def transcribe(self, samples: np.ndarray, *, offset_s: float = 0.0) -> Transcript:
+    def transcribe(
+        self,
+        samples: np.ndarray,
+        *,
+        offset_s: float = 0.0,
+        previous_text: str = "",
+        retry_unsure: bool = True,
+    ) -> Transcript:
         self.calls += 1
         words = []
         step = SAMPLE_RATE_HZ // 2

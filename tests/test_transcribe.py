@@ -7,12 +7,29 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from mockint.errors import MockintError
-from mockint.transcribe import join_parts, resolve_model
+from mockint.transcribe import _invented_at_the_end, join_parts, resolve_model
 from tests.conftest import REAL_AUDIO
+
+
+def segment(temperature: float, avg_logprob: float):
+    return SimpleNamespace(temperature=temperature, avg_logprob=avg_logprob)
+
+
+def test_a_guess_at_the_last_scrap_of_audio_is_dropped_and_real_words_are_kept():
+    heard_s = 27.4
+    # A window of 0.3 s left after the last word, decoded only by sampling: invented.
+    assert _invented_at_the_end(segment(1.0, -1.4), 27.1, heard_s)
+    assert _invented_at_the_end(segment(0.0, -1.4), 27.1, heard_s)
+    # A confident greedy decode there is a real last word.
+    assert not _invented_at_the_end(segment(0.0, -0.3), 27.1, heard_s)
+    # Windows with more audio left, and the first window, are Whisper's ordinary work.
+    assert not _invented_at_the_end(segment(1.0, -1.4), 25.0, heard_s)
+    assert not _invented_at_the_end(segment(1.0, -1.4), 0.0, 0.5)
 
 
 def test_join_parts_concatenates_in_order_and_copies_the_rest(tmp_path):
@@ -99,3 +116,24 @@ def test_a_local_model_folder_loads_and_transcribes_real_speech():
     assert "ask not what your country can do for you" in text.replace(",", "")
     assert words[0].start_s >= 10.0  # times offset as asked
     assert all(a.start_s <= b.start_s for a, b in zip(words, words[1:], strict=False))
+
+
+@pytest.mark.slow
+def test_a_prompt_that_derails_whisper_does_not_lose_the_answer(tmp_path):
+    """With the disfluent prompt, the bundled model hears this answer as "Yeah, yeah." and
+    drops the rest; the transcriber notices too few words for the speech and hears it again."""
+    from mockint.audio import decode_file
+    from mockint.star_eval_speech import speak_espeak
+    from mockint.transcribe import load_transcriber
+
+    text = (
+        "At a national tax agency, the online filing team and the call-centre team kept "
+        "blaming each other for a huge spike in phone calls every January. I offered to find "
+        "the real cause. I sat in the call centre for two days with a headset on, logged "
+        "every call reason, and mapped the top five to specific screens in our form. Then I "
+        "rewrote the two worst screens with the call-centre lead reviewing the wording. "
+        "January calls dropped by about a quarter the following year."
+    )
+    speak_espeak(text, 150, tmp_path / "answer.wav")
+    words = load_transcriber().transcribe(decode_file(tmp_path / "answer.wav")).words
+    assert len(words) >= 0.8 * len(text.split())
