@@ -6,7 +6,8 @@ does to an answer: lost or moved full stops, digits for number words, misheard w
     python tools/speak_corpus.py tests/data/star > tests/data/star-spoken/train-espeak.jsonl
 
 Only the training split is spoken; the dev split is never written here. Answers already in
---resume FILE are skipped, so an interrupted run can carry on.
+--resume FILE are skipped, so an interrupted run can carry on by appending to the same file
+(`--resume F >> F`; a plain `> F` would empty it before it is read).
 """
 
 from __future__ import annotations
