@@ -31,6 +31,8 @@ CONTEXT_WORDS = 40
 # A decoding window that starts this close to the end of the audio holds no more than a
 # word's tail; see _invented_at_the_end.
 RESIDUAL_S = 1.0
+# In such a scrap, a guess Whisper itself rates this likely to be silence is dropped too.
+NO_SPEECH_IN_SCRAP = 0.5
 # Fewer words than this per second of speech (pauses cut out) means words were lost: even a
 # slow speaker says two a second. Checked on stretches of at least LOST_WORDS_MIN_S.
 LOST_WORDS_PER_S = 0.8
@@ -236,18 +238,38 @@ class WhisperTranscriber:
                 # In a hurry: another window would hold only the breath after the last word,
                 # and its encoder pass costs as much as the whole stretch, for no word.
                 break
-        words = tuple(
-            Word(
-                text=word.word.strip(),
-                start_s=round(word.start + offset_s, 3),
-                end_s=round(word.end + offset_s, 3),
-                probability=round(word.probability, 3),
-            )
+        pieces = [
+            (word.word, word.start + offset_s, word.end + offset_s, word.probability)
             for segment in kept
             for word in (segment.words or ())
-            if word.word.strip()
-        )
-        return words, heard_s
+        ]
+        return whole_words(pieces), heard_s
+
+
+def whole_words(pieces: list[tuple[str, float, float, float]]) -> tuple[Word, ...]:
+    """Words from Whisper's timed pieces (text, start, end, probability).
+
+    A piece that does not start with a space continues the word before it: Whisper times
+    "$200,000" as "$200" and ",000", and "part-time" as "part" and "-time". Joined, the
+    transcript reads as said and a number or a compound counts as one word.
+    """
+    words: list[Word] = []
+    for text, start_s, end_s, probability in pieces:
+        if not text.strip():
+            continue
+        if words and not text[0].isspace():
+            last = words[-1]
+            words[-1] = Word(
+                last.text + text.strip(),
+                last.start_s,
+                round(end_s, 3),
+                min(last.probability, round(probability, 3)),
+            )
+        else:
+            words.append(
+                Word(text.strip(), round(start_s, 3), round(end_s, 3), round(probability, 3))
+            )
+    return tuple(words)
 
 
 def _invented_at_the_end(segment: Any, window_start_s: float, heard_s: float) -> bool:
@@ -256,13 +278,19 @@ def _invented_at_the_end(segment: Any, window_start_s: float, heard_s: float) ->
     When Whisper's window ends without a closing timestamp, faster-whisper decodes again
     from the last word's end. If that leaves under RESIDUAL_S of audio (a chunk cut in a
     pause ends in a quarter second of silence), the model hears almost nothing padded with
-    silence and, unsure, samples a stock phrase ("Thank you."). A real last word there is
-    decoded greedily and with confidence, and is kept.
+    silence and, unsure, samples a stock phrase ("Thank you."). Sometimes it says the
+    phrase greedily at just under Whisper's own unsure mark, but then its no-speech
+    probability gives it away. A real last word there is decoded greedily and with
+    confidence, in a window Whisper hears as speech, and is kept.
     """
     return (
         window_start_s > 0
         and heard_s - window_start_s < RESIDUAL_S
-        and (segment.temperature > 0.0 or segment.avg_logprob < -1.0)
+        and (
+            segment.temperature > 0.0
+            or segment.avg_logprob < -1.0
+            or segment.no_speech_prob > NO_SPEECH_IN_SCRAP
+        )
     )
 
 

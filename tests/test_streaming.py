@@ -194,9 +194,9 @@ def test_look_ahead_finds_a_breath_that_is_already_over():
 SAMPLE_FILES = (*sorted(SAMPLES.glob("*.ogg")), *sorted((SAMPLES / "espeak").glob("*.ogg")))
 # The issue's goal is 2%; tiny.en itself disagrees with itself by about 3% when the same
 # whole file is transcribed with its 30 s windows shifted by 1.5 s, so the test holds the
-# chunked transcripts to what they reach (4.4% pooled, at most 7.4% a file) with a margin.
+# chunked transcripts to what they reach (4.2% pooled, at most 6.8% a file) with a margin.
 MAX_POOLED_DISAGREEMENT = 0.05
-MAX_FILE_DISAGREEMENT = 0.09
+MAX_FILE_DISAGREEMENT = 0.08
 
 _UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -236,11 +236,19 @@ def _numbers_as_digits(words: list[str]) -> list[str]:
     return out
 
 
+_CONTRACTIONS = {"n't": " not", "'re": " are", "'ve": " have", "'m": " am", "'ll": " will"}
+
+
 def comparable_words(text: str) -> tuple[str, ...]:
     """Words as a reader compares them: case, punctuation and number formatting aside."""
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text)  # 200,000 -> 200000
     text = re.sub(r"\$(\d+)", r"\1 dollars", text)
     text = re.sub(r"(\d)%", r"\1 percent", text)
+    # "we're" and "we are" are one reading; 's and 'd are left alone (is/has, would/had).
+    text = re.sub(r"\bwon't\b", "will not", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bcan't\b", "can not", text, flags=re.IGNORECASE)
+    for short, full in _CONTRACTIONS.items():
+        text = re.sub(rf"(?<=[a-z]){short}\b", full, text, flags=re.IGNORECASE)
     return tuple(re.sub(r"(?<=\d) (?=000\b)", "", " ".join(tokens(text))).split())
 
 
@@ -282,6 +290,9 @@ def test_the_comparison_sets_formatting_aside_and_nothing_else():
             comparable_words("a little over three thousand loads"),
         )
         == 0
+    )
+    assert comparable_words("We're sure it won't, and I'm not") == tuple(
+        "we are sure it will not and i am not".split()
     )
     whole = comparable_words("the reliability of check out for every one")
     assert disagreement(whole, comparable_words("the reliability of checkout for everyone")) == 0

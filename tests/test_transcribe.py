@@ -12,12 +12,14 @@ from types import SimpleNamespace
 import pytest
 
 from mockint.errors import MockintError
-from mockint.transcribe import _invented_at_the_end, join_parts, resolve_model
+from mockint.transcribe import _invented_at_the_end, join_parts, resolve_model, whole_words
 from tests.conftest import REAL_AUDIO
 
 
-def segment(temperature: float, avg_logprob: float):
-    return SimpleNamespace(temperature=temperature, avg_logprob=avg_logprob)
+def segment(temperature: float, avg_logprob: float, no_speech_prob: float = 0.1):
+    return SimpleNamespace(
+        temperature=temperature, avg_logprob=avg_logprob, no_speech_prob=no_speech_prob
+    )
 
 
 def test_a_guess_at_the_last_scrap_of_audio_is_dropped_and_real_words_are_kept():
@@ -25,11 +27,32 @@ def test_a_guess_at_the_last_scrap_of_audio_is_dropped_and_real_words_are_kept()
     # A window of 0.3 s left after the last word, decoded only by sampling: invented.
     assert _invented_at_the_end(segment(1.0, -1.4), 27.1, heard_s)
     assert _invented_at_the_end(segment(0.0, -1.4), 27.1, heard_s)
+    # Greedy and only just sure enough, but heard as silence (a "Thank you." seen on a chunk
+    # of the espeak samples: log-probability -0.95, no-speech probability 0.75).
+    assert _invented_at_the_end(segment(0.0, -0.95, 0.75), 27.1, heard_s)
+    assert not _invented_at_the_end(segment(0.0, -0.95, 0.2), 27.1, heard_s)
     # A confident greedy decode there is a real last word.
     assert not _invented_at_the_end(segment(0.0, -0.3), 27.1, heard_s)
     # Windows with more audio left, and the first window, are Whisper's ordinary work.
     assert not _invented_at_the_end(segment(1.0, -1.4), 25.0, heard_s)
     assert not _invented_at_the_end(segment(1.0, -1.4), 0.0, 0.5)
+
+
+def test_pieces_without_a_leading_space_continue_the_word_before():
+    pieces = [
+        (" around", 1.0, 1.3, 0.9),
+        (" $200", 1.3, 1.7, 0.8),
+        (",000", 1.7, 2.0, 0.6),
+        (" a", 2.0, 2.1, 0.9),
+        (" part", 2.1, 2.3, 0.9),
+        ("-time", 2.3, 2.6, 0.7),
+        (" job.", 2.6, 2.9, 0.9),
+        (" ", 2.9, 3.0, 0.1),
+    ]
+    words = whole_words(pieces)
+    assert [w.text for w in words] == ["around", "$200,000", "a", "part-time", "job."]
+    assert (words[1].start_s, words[1].end_s, words[1].probability) == (1.3, 2.0, 0.6)
+    assert (words[3].start_s, words[3].end_s) == (2.1, 2.6)
 
 
 def test_join_parts_concatenates_in_order_and_copies_the_rest(tmp_path):

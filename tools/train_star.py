@@ -23,7 +23,7 @@ from mockint.star_model import StarModel
 OUT = Path(__file__).resolve().parent.parent / "mockint" / "data" / "star_model.json"
 
 
-VOCABULARY_SIZE = 150
+VOCABULARY_SIZE = 300
 
 
 def common_words(answers, size=VOCABULARY_SIZE):
