@@ -238,20 +238,26 @@ class WhisperTranscriber:
                 # In a hurry: another window would hold only the breath after the last word,
                 # and its encoder pass costs as much as the whole stretch, for no word.
                 break
-        pieces = [
-            (word.word, word.start + offset_s, word.end + offset_s, word.probability)
+        words = tuple(
+            word
             for segment in kept
-            for word in (segment.words or ())
-        ]
-        return whole_words(pieces), heard_s
+            for word in whole_words(
+                [
+                    (w.word, w.start + offset_s, w.end + offset_s, w.probability)
+                    for w in segment.words or ()
+                ]
+            )
+        )
+        return words, heard_s
 
 
 def whole_words(pieces: list[tuple[str, float, float, float]]) -> tuple[Word, ...]:
-    """Words from Whisper's timed pieces (text, start, end, probability).
+    """Words from the timed pieces (text, start, end, probability) of one Whisper segment.
 
     A piece that does not start with a space continues the word before it: Whisper times
     "$200,000" as "$200" and ",000", and "part-time" as "part" and "-time". Joined, the
-    transcript reads as said and a number or a compound counts as one word.
+    transcript reads as said and a number or a compound counts as one word. A segment's
+    first piece always starts a word.
     """
     words: list[Word] = []
     for text, start_s, end_s, probability in pieces:

@@ -53,6 +53,8 @@ def test_pieces_without_a_leading_space_continue_the_word_before():
     assert [w.text for w in words] == ["around", "$200,000", "a", "part-time", "job."]
     assert (words[1].start_s, words[1].end_s, words[1].probability) == (1.3, 2.0, 0.6)
     assert (words[3].start_s, words[3].end_s) == (2.1, 2.6)
+    # A segment's first piece starts a word even without its space.
+    assert [w.text for w in whole_words([("So", 0.0, 0.2, 0.9), (",", 0.2, 0.2, 0.9)])] == ["So,"]
 
 
 def test_join_parts_concatenates_in_order_and_copies_the_rest(tmp_path):
