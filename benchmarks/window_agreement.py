@@ -76,7 +76,9 @@ def windows_own_vad(model: Any, audio: np.ndarray) -> str:
             return " ".join(texts)
         kept, _next = first_window(segments)
         texts += [s.text for s in kept]
-        start += int(round(kept[-1].words[-1].end * SAMPLE_RATE_HZ))
+        # The next window starts at this one's last word (a silent window: 30 s on).
+        last_end_s = kept[-1].words[-1].end if kept and kept[-1].words else WINDOW_S
+        start += int(round(last_end_s * SAMPLE_RATE_HZ))
 
 
 def windows_shared_vad(model: Any, audio: np.ndarray) -> str:
@@ -96,7 +98,8 @@ def windows_shared_vad(model: Any, audio: np.ndarray) -> str:
         kept, next_seek = first_window(segments)
         texts += [s.text for s in kept]
         if next_seek is None:  # the rest of the window was silence
-            next_seek = round(kept[-1].words[-1].end * FRAMES_PER_S)
+            last_end_s = kept[-1].words[-1].end if kept and kept[-1].words else WINDOW_S
+            next_seek = round(last_end_s * FRAMES_PER_S)
         seek += next_seek
 
 

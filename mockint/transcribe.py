@@ -285,7 +285,7 @@ def _invented_at_the_end(segment: Any, window_start_s: float, heard_s: float) ->
     from the last word's end. If that leaves under RESIDUAL_S of audio (a chunk cut in a
     pause ends in a quarter second of silence), the model hears almost nothing padded with
     silence and, unsure, samples a stock phrase ("Thank you."). Sometimes it says the
-    phrase greedily at just under Whisper's own unsure mark, but then its no-speech
+    phrase greedily, just clear of Whisper's own unsure mark, but then its no-speech
     probability gives it away. A real last word there is decoded greedily and with
     confidence, in a window Whisper hears as speech, and is kept.
     """
