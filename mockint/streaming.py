@@ -1,4 +1,15 @@
-"""Transcribes an answer while it is recorded: cut at pauses, each chunk once, in a worker."""
+"""Transcribes an answer while it is recorded, window by window as a whole-file pass would.
+
+A whole-file pass cuts the pauses out (its speech filter), joins the speech that is left
+and hears it in 30 s windows, each starting where the one before it left off. Here the same
+filter runs as the audio arrives (mockint.speech_spans), and each window is decoded in a
+worker as soon as 30 s of joined speech past its start can no longer change: the same
+audio in the same windows, so the transcript agrees with the whole-file pass word for word
+but for the few words Whisper hears differently in a window cut from a shorter file.
+Between windows a look-ahead transcribes the latest speech in short pieces for the live
+view; when an answer stops mid-window those pieces stand in for what is left of it, so the
+report is ready in under a second rather than after one more full window.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from mockint.model import SAMPLE_RATE_HZ, Transcript, Word
+from mockint.speech_spans import SpeechSpans, SpeechTracker, join_speech, recording_time
 
 if TYPE_CHECKING:
     import numpy as np
@@ -18,27 +30,28 @@ if TYPE_CHECKING:
 # Silero VAD judges 32 ms windows of 16 kHz audio.
 WINDOW_SAMPLES = 512
 WINDOW_S = WINDOW_SAMPLES / SAMPLE_RATE_HZ
+# What Whisper hears at once.
+WHISPER_WINDOW_SAMPLES = 30 * SAMPLE_RATE_HZ
+# Audio given on either side of a window. Its spectrogram frames at the edges reach
+# 12.5 ms past them; in a whole-file pass they see the speech there, and so must ours.
+# Multiples of Whisper's 10 ms frame, so the frames fall where the whole-file pass's do.
+LEAD_SAMPLES = SAMPLE_RATE_HZ // 5
+MARGIN_SAMPLES = SAMPLE_RATE_HZ // 2
 
 
 @dataclass(frozen=True, slots=True)
-class CutPolicy:
-    """Where an answer may be cut into chunks that are transcribed on their own."""
+class LookAheadPolicy:
+    """When the speech in progress is transcribed ahead of its window, for the live view."""
 
     speech_threshold: float = 0.5
     # Below this a window is silence; between the two it keeps whatever it follows (hysteresis).
     silence_threshold: float = 0.35
-    # A pause this long is a safe cut: no word straddles it, so none is lost or doubled.
-    min_pause_s: float = 0.5
-    # Whisper hears 30 s at a time and guesses words better with more of the answer around
-    # them: chunks shorter than this lose words a whole-file pass gets right.
-    min_chunk_s: float = 20.0
-    # Past this a chunk is cut at its longest pause, so it still fits one 30 s window.
-    max_chunk_s: float = 28.0
-    # While the worker is idle, the chunk in progress is transcribed ahead of time in pieces
-    # of at least min_piece_s, each ending at a pause of lookahead_pause_s: the live view
-    # gets fresh words, and an answer that stops is all but transcribed already. Whatever
-    # its length, the words after the last piece cost a whole Whisper window when the answer
-    # stops, so pieces end at any phrase break; each hears the words before it as context.
+    # While the worker is idle, the speech after the last window is transcribed ahead of
+    # time in pieces of at least min_piece_s, each ending at a pause of lookahead_pause_s:
+    # the live view gets fresh words, and an answer that stops is all but transcribed
+    # already. Whatever its length, the words after the last piece cost a whole Whisper
+    # window when the answer stops, so pieces end at any phrase break; each hears the words
+    # before it as context.
     lookahead_pause_s: float = 0.2
     min_piece_s: float = 1.5
 
@@ -47,10 +60,12 @@ def _windows(seconds: float) -> int:
     return max(1, round(seconds / WINDOW_S))
 
 
-def speech_flags(probabilities: Sequence[float], policy: CutPolicy) -> tuple[bool, ...]:
-    """Per window: is it speech? Hysteresis keeps a word's soft ending inside the speech."""
+def speech_flags(
+    probabilities: Sequence[float], policy: LookAheadPolicy, *, speaking: bool = False
+) -> tuple[bool, ...]:
+    """Per window: is it speech? Hysteresis keeps a word's soft ending inside the speech.
+    speaking: whether the window before the first was speech."""
     flags = []
-    speaking = False
     for p in probabilities:
         if p >= policy.speech_threshold:
             speaking = True
@@ -60,51 +75,7 @@ def speech_flags(probabilities: Sequence[float], policy: CutPolicy) -> tuple[boo
     return tuple(flags)
 
 
-def find_cut(probabilities: Sequence[float], policy: CutPolicy) -> int | None:
-    """Pure: the window index at which to end a chunk that starts at window 0, or None yet.
-
-    A cut falls in the middle of the first pause of at least min_pause_s that follows speech
-    and ends a chunk of at least min_chunk_s. A chunk that reaches max_chunk_s without one is
-    cut in its longest pause after min_chunk_s (the latest of equals), else at its quietest
-    window.
-    """
-    flags = speech_flags(probabilities, policy)
-    pause = _windows(policy.min_pause_s)
-    min_chunk = _windows(policy.min_chunk_s)
-    seen_speech = False
-    run_start = None
-    for i, speaking in enumerate(flags):
-        if speaking:
-            seen_speech = True
-            run_start = None
-            continue
-        if run_start is None:
-            run_start = i
-        if seen_speech and i + 1 - run_start >= pause and run_start + pause // 2 >= min_chunk:
-            return run_start + pause // 2
-    max_chunk = _windows(policy.max_chunk_s)
-    if len(flags) < max_chunk:
-        return None
-    return _forced_cut(probabilities[:max_chunk], flags[:max_chunk], min(min_chunk, max_chunk // 2))
-
-
-def _forced_cut(probabilities: Sequence[float], flags: Sequence[bool], first: int) -> int:
-    best_start, best_length, run_start = None, 0, None
-    for i in range(first, len(flags) + 1):
-        silent = i < len(flags) and not flags[i]
-        if silent and run_start is None:
-            run_start = i
-        elif not silent and run_start is not None:
-            if i - run_start >= best_length:
-                best_start, best_length = run_start, i - run_start
-            run_start = None
-    if best_start is not None:
-        return best_start + best_length // 2
-    tail = probabilities[first:]
-    return first + min(range(len(tail)), key=tail.__getitem__)
-
-
-def lookahead_end(probabilities: Sequence[float], policy: CutPolicy) -> int | None:
+def lookahead_end(probabilities: Sequence[float], policy: LookAheadPolicy) -> int | None:
     """Pure: for a stretch in progress (window 0 = its start), the window to transcribe up to
     ahead of time: in its latest pause of lookahead_pause_s after speech, whether the pause
     goes on or speech has resumed since; None without one. Looking back, rather than only
@@ -172,14 +143,14 @@ class SpeechState:
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    kind: str  # "chunk": up to a cut; "ahead": up to a pause, speculatively; "final"
-    start: int  # samples
-    end: int | None  # samples; None: to the end of the recording
+    kind: str  # "window": the next whole-file window; "ahead": a piece, speculatively; "final"
+    start: int  # samples: of the joined speech for a window, of the recording for a piece
+    end: int | None
 
 
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    """Words of a stretch of the chunk in progress, transcribed ahead of its cut."""
+    """Words of a stretch after the last window, transcribed ahead of it (recording samples)."""
 
     start: int
     end: int
@@ -189,13 +160,13 @@ class _Piece:
 class StreamingTranscriber:
     """Feed audio blocks as they are recorded; finish() returns the whole answer's transcript.
 
-    feed() runs the (cheap) speech detector and decides cuts on the caller's thread; a worker
-    thread transcribes each chunk once while recording goes on. When the worker is idle it
-    also transcribes the chunk in progress, piece by piece up to its latest pause (the
-    look-ahead). When the answer stops, the pieces stand in for the last chunk: only the
-    words after the last piece are left to do. Pieces are shorter than chunks, so Whisper
-    hears less around each word; the chunks, transcribed whole, are what the rest of the
-    answer keeps.
+    feed() runs the (cheap) speech detector on the caller's thread and queues each 30 s
+    window of joined speech once it is settled; a worker thread decodes the windows in
+    order, each starting where Whisper ended the one before. When the worker is idle it
+    also transcribes the speech after the last window piece by piece, up to its latest
+    pause (the look-ahead). When the answer stops, the pieces stand in for the rest of the
+    last window, so only the words after the last piece are left to do. Without the
+    look-ahead (or without pieces) the rest is decoded as the whole-file pass decodes it.
     """
 
     def __init__(
@@ -203,7 +174,7 @@ class StreamingTranscriber:
         transcriber: Transcriber,
         *,
         detector: SpeechDetector | None = None,
-        policy: CutPolicy | None = None,
+        policy: LookAheadPolicy | None = None,
         look_ahead: bool = True,
     ) -> None:
         import numpy as np
@@ -211,19 +182,25 @@ class StreamingTranscriber:
         self._np = np
         self._transcriber = transcriber
         self._detector = detector if detector is not None else SileroStream()
-        self._policy = policy or CutPolicy()
+        self._policy = policy or LookAheadPolicy()
         self._look_ahead = look_ahead
         self._lock = threading.Lock()
         self._audio = np.zeros(SAMPLE_RATE_HZ * 60, dtype=np.float32)
         self._n_samples = 0
         self._probabilities: list[float] = []
         self._flags: list[bool] = []
-        self._chunk_start_window = 0
+        self._tracker = SpeechTracker()
+        self._speech = SpeechSpans((), 0)
+        # Where the next window starts, in samples of the joined speech, and the recording
+        # sample up to which words are final.
+        self._seek = 0
+        # The loudest spectrogram frame of the joined speech before _seek (the floor).
+        self._peak_before = float("-inf")
+        self._committed_until = 0
+        self._window_queued = False
         self._words: list[Word] = []
         self._chunks: list[tuple[int, int]] = []
         self._pieces: list[_Piece] = []
-        # Pieces of chunks cut but not yet transcribed whole: the live view keeps them meanwhile.
-        self._stand_ins: list[_Piece] = []
         self._pieces_end_window = 0
         self._asked_end_window = 0
         self._in_flight = 0
@@ -257,30 +234,29 @@ class StreamingTranscriber:
             return
         probabilities = self._detector.probabilities(fresh)
         with self._lock:
-            self._probabilities.extend(probabilities)
-            self._flags = list(speech_flags(self._probabilities, self._policy))
-            self._queue_cuts()
+            self._judge(probabilities)
+            self._speech = self._tracker.spans(self._n_samples, final=False)
+            self._queue_window()
             if self._look_ahead and self._in_flight == 0:
                 self._queue_look_ahead()
+
+    def _judge(self, probabilities: Sequence[float]) -> None:
+        self._probabilities.extend(probabilities)
+        speaking = bool(self._flags) and self._flags[-1]
+        self._flags.extend(speech_flags(probabilities, self._policy, speaking=speaking))
+        self._tracker.add(probabilities)
 
     def _put(self, job: _Job) -> None:
         self._in_flight += 1
         self._jobs.put(job)
 
-    def _queue_cuts(self) -> None:
-        while True:
-            pending = self._probabilities[self._chunk_start_window :]
-            cut = find_cut(pending, self._policy)
-            if cut is None:
-                return
-            start = self._chunk_start_window
-            self._chunk_start_window = start + cut
-            # The chunk is transcribed whole; its pieces stand in for it until then.
-            self._stand_ins += self._pieces
-            self._pieces = []
-            self._pieces_end_window = self._asked_end_window = start + cut
-            if any(self._flags[start : start + cut]):
-                self._put(_Job("chunk", start * WINDOW_SAMPLES, (start + cut) * WINDOW_SAMPLES))
+    def _queue_window(self) -> None:
+        # Each window starts where the last one ended, so one is decoded at a time.
+        if self._window_queued or self._finished:
+            return
+        if self._speech.settled - self._seek >= WHISPER_WINDOW_SAMPLES + MARGIN_SAMPLES:
+            self._window_queued = True
+            self._put(_Job("window", self._seek, self._seek + WHISPER_WINDOW_SAMPLES))
 
     def _queue_look_ahead(self) -> None:
         start = self._pieces_end_window
@@ -304,13 +280,12 @@ class StreamingTranscriber:
     # -- results ------------------------------------------------------------------------
 
     def words_so_far(self) -> tuple[Word, ...]:
-        """Words of the finished chunks, then the look-ahead's words of the chunk in progress."""
+        """Words of the decoded windows, then the look-ahead's words of the speech after them."""
         with self._lock:
-            pieces = (*self._stand_ins, *self._pieces)
-            return tuple(self._words) + tuple(w for p in pieces for w in p.words)
+            return tuple(self._words) + tuple(w for p in self._pieces for w in p.words)
 
     def chunks(self) -> tuple[tuple[float, float], ...]:
-        """(start_s, end_s) of each piece transcribed into the result, in order."""
+        """(start_s, end_s) of each stretch of the recording transcribed into the result."""
         with self._lock:
             return tuple((a / SAMPLE_RATE_HZ, b / SAMPLE_RATE_HZ) for a, b in self._chunks)
 
@@ -320,14 +295,21 @@ class StreamingTranscriber:
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout_s)
 
     def finish(self) -> Transcript:
-        """Transcribe what is left after the last cut, wait for the worker, return everything."""
+        """Transcribe what is left after the last window, wait for the worker, return all."""
+        np = self._np
         with self._lock:
-            if not self._finished:
-                self._finished = True
-                start = self._chunk_start_window
-                # The last partial window was never judged: keep it if speech ran up to it.
-                if any(self._flags[start:]) or (not self._probabilities and self._n_samples):
-                    self._put(_Job("final", start * WINDOW_SAMPLES, None))
+            already = self._finished
+            self._finished = True
+            judged = len(self._probabilities) * WINDOW_SAMPLES
+            # The whole-file filter judges the last partial window padded with zeros.
+            last = np.zeros(WINDOW_SAMPLES, dtype=np.float32)
+            last[: self._n_samples - judged] = self._audio[judged : self._n_samples]
+        if not already:
+            probabilities = self._detector.probabilities(last) if self._n_samples else ()
+            with self._lock:
+                self._judge(probabilities)
+                self._speech = self._tracker.spans(self._n_samples, final=True)
+                self._put(_Job("final", self._seek, None))
                 self._jobs.put(None)
         self._worker.join()
         if self._error is not None:
@@ -343,11 +325,6 @@ class StreamingTranscriber:
             return self._audio[: self._n_samples].copy()
 
     # -- worker ---------------------------------------------------------------------------
-
-    def _speech_between(self, start: int, end: int | None) -> bool:
-        first = start // WINDOW_SAMPLES
-        last = len(self._flags) if end is None else -(-end // WINDOW_SAMPLES)
-        return any(self._flags[first:last])
 
     def _work(self) -> None:
         while True:
@@ -365,64 +342,159 @@ class StreamingTranscriber:
                     self._idle.notify_all()
 
     def _run(self, job: _Job) -> None:
-        with self._lock:
-            stop = self._n_samples if job.end is None else job.end
-            if job.kind == "ahead" and job.start != self._pieces_end_window * WINDOW_SAMPLES:
-                return  # a cut came first: the chunk is transcribed whole instead
-            pieces = list(self._pieces) if job.kind == "final" else []
-            pieces_end = self._pieces_end_window * WINDOW_SAMPLES
-        if pieces:
-            # The answer stopped: the pieces stand in for the last chunk, and only the words
-            # after them (if any were spoken) are transcribed now.
-            for piece in pieces:
-                self._commit(piece.start, piece.end, piece.words)
-            with self._lock:
-                rest = self._speech_between(pieces_end, stop)
-            if rest:
-                self._commit(pieces_end, stop, self._transcribe(pieces_end, stop, quick=True))
-            return
-        # The look-ahead and the end of an answer are waited for; a cut chunk is not.
-        words = self._transcribe(job.start, stop, quick=job.kind != "chunk")
-        if job.kind == "ahead":
-            with self._lock:
-                if job.start == self._pieces_end_window * WINDOW_SAMPLES:
-                    self._pieces.append(_Piece(job.start, stop, words))
-                    self._pieces_end_window = stop // WINDOW_SAMPLES
-            return
-        self._commit(job.start, stop, words)
+        if job.kind == "window":
+            self._run_window(job.start)
+        elif job.kind == "ahead":
+            self._run_piece(job.start, job.end or 0)
+        else:
+            self._run_final()
 
-    def _transcribe(self, start: int, stop: int, *, quick: bool) -> tuple[Word, ...]:
+    def _run_window(self, start: int) -> None:
+        lead = min(start, LEAD_SAMPLES)
+        with self._lock:
+            if self._finished and self._look_ahead and self._pieces:
+                # The answer has stopped and the look-ahead's pieces stand in for the rest,
+                # this window included: the report is not kept waiting for it.
+                self._window_queued = False
+                return
+            spans = self._speech.spans
+            end = start + WHISPER_WINDOW_SAMPLES + MARGIN_SAMPLES
+            speech = join_speech(self._audio, spans, start - lead, end)
+        heard = self._transcriber.transcribe_speech(
+            speech,
+            offset_s=(start - lead) / SAMPLE_RATE_HZ,
+            from_s=lead / SAMPLE_RATE_HZ,
+            peak_before=self._peak_before,
+            opening=start == 0,
+            one_window=True,
+        )
+        next_start = start + WHISPER_WINDOW_SAMPLES
+        if heard.next_start_s is not None:
+            # Never stand still: a window that ended on its first word moves on by a frame.
+            next_start = max(start + 160, round(heard.next_start_s * SAMPLE_RATE_HZ))
+        with self._lock:
+            self._seek = next_start
+            self._peak_before = heard.peak_before_next
+            self._window_queued = False
+            self._commit(
+                _recording_sample(start, spans),
+                _recording_sample(next_start, spans),
+                _in_recording_time(heard.words, spans),
+            )
+            self._queue_window()
+
+    def _run_piece(self, start: int, stop: int) -> None:
+        with self._lock:
+            if start != self._pieces_end_window * WINDOW_SAMPLES:
+                return  # a window moved the look-ahead on meanwhile
+        words = self._transcribe(start, stop)
+        with self._lock:
+            if start == self._pieces_end_window * WINDOW_SAMPLES:
+                fresh = tuple(
+                    w for w in words if w.start_s * SAMPLE_RATE_HZ >= self._committed_until
+                )
+                self._pieces.append(_Piece(start, stop, fresh))
+                self._pieces_end_window = stop // WINDOW_SAMPLES
+
+    def _run_final(self) -> None:
+        with self._lock:
+            spans = self._speech.spans
+            seek, committed_until = self._seek, self._committed_until
+            pieces = list(self._pieces)
+            pieces_end = self._pieces_end_window * WINDOW_SAMPLES
+            stop = self._n_samples
+        if self._look_ahead and pieces:
+            # The answer stopped mid-window: the pieces stand in for the rest of it, and
+            # only the words after them (if any were spoken) are transcribed now.
+            with self._lock:
+                for piece in pieces:
+                    self._commit(max(piece.start, committed_until), piece.end, piece.words)
+                rest = any(self._flags[pieces_end // WINDOW_SAMPLES :])
+            if rest:
+                words = self._transcribe(pieces_end, stop, quick=True)
+                with self._lock:
+                    self._commit(pieces_end, stop, words)
+            return
+        lead = min(seek, LEAD_SAMPLES)
+        with self._lock:
+            speech = join_speech(self._audio, spans, seek - lead)
+        if len(speech) <= lead:
+            return
+        heard = self._transcriber.transcribe_speech(
+            speech,
+            offset_s=(seek - lead) / SAMPLE_RATE_HZ,
+            from_s=lead / SAMPLE_RATE_HZ,
+            peak_before=self._peak_before,
+            opening=seek == 0,
+            one_window=False,
+        )
+        with self._lock:
+            self._commit(
+                _recording_sample(seek, spans), stop, _in_recording_time(heard.words, spans)
+            )
+
+    def _transcribe(self, start: int, stop: int, *, quick: bool = True) -> tuple[Word, ...]:
+        """A stretch of the recording on its own, primed with the words said before it."""
         with self._lock:
             chunk = self._audio[start:stop].copy()
-            # Jobs run in order: what was said before `start` is committed, or a piece by now.
-            before = [*self._words, *(w for p in self._pieces if p.end <= start for w in p.words)]
+            said = (*self._words, *(w for p in self._pieces for w in p.words))
+            before = [w.text for w in said if w.end_s * SAMPLE_RATE_HZ <= start]
         return self._transcriber.transcribe(
             chunk,
             offset_s=start / SAMPLE_RATE_HZ,
-            previous_text=" ".join(w.text for w in before),
+            previous_text=" ".join(before),
             retry_unsure=not quick,
         ).words
 
     def _commit(self, start: int, stop: int, words: Sequence[Word]) -> None:
-        with self._lock:
-            self._words.extend(words)
-            self._chunks.append((start, stop))
-            self._stand_ins = [p for p in self._stand_ins if p.start >= stop]
+        """Words of the recording from start to stop (samples) are final; the look-ahead's
+        words before stop are superseded and it goes on from there. Holds the lock."""
+        self._words.extend(words)
+        self._chunks.append((start, stop))
+        self._committed_until = stop
+        kept = []
+        for piece in self._pieces:
+            words_after = tuple(w for w in piece.words if w.start_s * SAMPLE_RATE_HZ >= stop)
+            if piece.end > stop:
+                kept.append(_Piece(piece.start, piece.end, words_after))
+        self._pieces = kept
+        self._pieces_end_window = max(self._pieces_end_window, stop // WINDOW_SAMPLES)
+        self._asked_end_window = max(self._asked_end_window, self._pieces_end_window)
 
 
-def transcribe_in_chunks(
+def _recording_sample(joined: int, spans: Sequence[tuple[int, int]]) -> int:
+    """The recording sample at this many samples into the joined speech."""
+    at = 0
+    for a, b in spans:
+        if joined <= at + b - a:
+            return a + joined - at
+        at += b - a
+    return spans[-1][1] if spans else joined
+
+
+def _in_recording_time(words: Sequence[Word], spans: Sequence[tuple[int, int]]) -> tuple[Word, ...]:
+    timed = []
+    for word in words:
+        start_s, end_s = recording_time(word.start_s, word.end_s, spans)
+        timed.append(Word(word.text, start_s, end_s, word.probability))
+    return tuple(timed)
+
+
+def transcribe_incrementally(
     transcriber: Transcriber,
     samples: np.ndarray,
     *,
     block_s: float = 0.1,
-    policy: CutPolicy | None = None,
 ) -> tuple[Transcript, tuple[tuple[float, float], ...]]:
-    """Run a whole recording through the streaming cuts as fast as it goes, without the
-    look-ahead (whose work depends on timing), so the result is reproducible."""
-    stream = StreamingTranscriber(transcriber, policy=policy, look_ahead=False)
+    """Run a whole recording through the streaming path block by block, as fast as the
+    worker keeps up: each window is decoded as soon as it is settled, as when recording in
+    real time. Without the look-ahead (whose work depends on timing), so the result is
+    reproducible."""
+    stream = StreamingTranscriber(transcriber, look_ahead=False)
     step = max(1, int(block_s * SAMPLE_RATE_HZ))
     for i in range(0, len(samples), step):
         stream.feed(samples[i : i + step])
+        stream.wait_idle()
     transcript = stream.finish()
     return transcript, stream.chunks()
 

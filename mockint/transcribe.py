@@ -20,11 +20,15 @@ from mockint.delivery import DISFLUENCY_PROMPT
 from mockint.errors import MockintError
 from mockint.model import SAMPLE_RATE_HZ, Transcript, Word
 from mockint.paths import cache_home
+from mockint.whisper_features import SteadyFeatures
 
 if TYPE_CHECKING:
     import numpy as np
 
 DEFAULT_MODEL = "tiny.en"
+
+# What Whisper hears at once.
+WINDOW_S = 30.0
 
 # Words said before a stretch that prime its transcription (Whisper's prompt holds ~220 tokens).
 CONTEXT_WORDS = 40
@@ -59,8 +63,40 @@ class ModelSource:
     offline: bool
 
 
+@dataclass(frozen=True, slots=True)
+class SpeechPass:
+    """Words heard in speech the speech filter already kept (pauses cut out), with times in
+    that joined speech, and where a whole-file pass would start its next window (None when
+    everything given was heard)."""
+
+    words: tuple[Word, ...]
+    next_start_s: float | None
+    # The loudest spectrogram frame before next_start_s (see whisper_features), for the next
+    # window's floor.
+    peak_before_next: float = float("-inf")
+
+
 class Transcriber(Protocol):
     model_name: str
+
+    def transcribe_speech(
+        self,
+        speech: np.ndarray,
+        *,
+        offset_s: float = 0.0,
+        from_s: float = 0.0,
+        peak_before: float = float("-inf"),
+        opening: bool,
+        one_window: bool,
+    ) -> SpeechPass:
+        """Decode joined speech as a whole-file pass decodes it from one of its windows on.
+        offset_s: where `speech` starts in the joined speech; from_s: where in `speech` the
+        window starts (the audio around a window shapes its first and last spectrogram
+        frames, so a little is given on either side); peak_before: the previous window's
+        peak_before_next. opening: it starts the answer, and gets the prompt a whole
+        file's first window gets. one_window: decode that 30 s window only, and say where
+        the next one starts."""
+        ...
 
     def transcribe(
         self,
@@ -180,6 +216,10 @@ class WhisperTranscriber:
             )
         except (RuntimeError, ValueError, OSError) as error:
             raise MockintError(f"cannot load speech model '{model}': {error}") from None
+        # Spectrogram numbers that do not depend on how much audio surrounds a window, so a
+        # transcript made while recording matches one pass over the finished file.
+        self._features = SteadyFeatures(self._model.feature_extractor)
+        self._model.feature_extractor = self._features
 
     def transcribe(
         self,
@@ -200,19 +240,65 @@ class WhisperTranscriber:
             n_tokens = int(MAX_TOKENS_PER_S * len(samples) / SAMPLE_RATE_HZ) + 16
             limits = {"temperature": 0.0, "max_new_tokens": n_tokens}
         prompt = context or self._initial_prompt
-        words, heard_s = self._decode(samples, offset_s, prompt, limits)
-        if prompt and heard_s >= LOST_WORDS_MIN_S and len(words) < LOST_WORDS_PER_S * heard_s:
+        heard = self._decode_checked(samples, offset_s, prompt, limits, filtered=False)
+        return Transcript(heard.words, len(samples) / SAMPLE_RATE_HZ, self.model_name)
+
+    def transcribe_speech(
+        self,
+        speech: np.ndarray,
+        *,
+        offset_s: float = 0.0,
+        from_s: float = 0.0,
+        peak_before: float = float("-inf"),
+        opening: bool,
+        one_window: bool,
+    ) -> SpeechPass:
+        prompt = self._initial_prompt if opening else None
+        clip = [from_s, from_s + WINDOW_S] if one_window else [from_s]
+        limits = {"clip_timestamps": clip}
+        first_frame = round(from_s * self._model.frames_per_second)
+        with self._features.carrying(peak_before, first_frame):
+            if not one_window:
+                return self._decode_checked(speech, offset_s, prompt, limits, filtered=True)
+            heard, _heard_s = self._decode(
+                speech, offset_s, prompt, limits, filtered=True, one_window=True
+            )
+        next_s = (heard.next_start_s or offset_s) - offset_s
+        next_frame = round(next_s * self._model.frames_per_second)
+        return SpeechPass(
+            heard.words, heard.next_start_s, self._features.peak_before_frame(next_frame)
+        )
+
+    def _decode_checked(
+        self,
+        samples: np.ndarray,
+        offset_s: float,
+        prompt: str | None,
+        limits: dict[str, Any],
+        *,
+        filtered: bool,
+    ) -> SpeechPass:
+        heard, heard_s = self._decode(samples, offset_s, prompt, limits, filtered=filtered)
+        if prompt and heard_s >= LOST_WORDS_MIN_S and len(heard.words) < LOST_WORDS_PER_S * heard_s:
             # Now and then a prompt sends Whisper off on a stock phrase ("Yeah, yeah.") that
             # closes the window and drops the rest of the answer. Nobody speaks that slowly
             # once the pauses are cut out, so hear it again unprompted; keep the fuller one.
-            retry, _heard_s = self._decode(samples, offset_s, None, limits)
-            words = max(words, retry, key=len)
-        return Transcript(words, len(samples) / SAMPLE_RATE_HZ, self.model_name)
+            retry, _heard_s = self._decode(samples, offset_s, None, limits, filtered=filtered)
+            heard = max(heard, retry, key=lambda h: len(h.words))
+        return heard
 
     def _decode(
-        self, samples: np.ndarray, offset_s: float, prompt: str | None, limits: dict[str, Any]
-    ) -> tuple[tuple[Word, ...], float]:
-        """The words Whisper hears with this prompt, and the seconds of speech it heard."""
+        self,
+        samples: np.ndarray,
+        offset_s: float,
+        prompt: str | None,
+        limits: dict[str, Any],
+        *,
+        filtered: bool,
+        one_window: bool = False,
+    ) -> tuple[SpeechPass, float]:
+        """The words Whisper hears with this prompt, and the seconds of speech it heard.
+        filtered: the pauses are cut out already, so the speech filter is not run again."""
         import ctranslate2
 
         # A fixed seed makes the same audio give the same words every time.
@@ -222,7 +308,8 @@ class WhisperTranscriber:
             language="en",
             word_timestamps=True,
             beam_size=self._beam_size,
-            vad_filter=True,  # skips long silences, where Whisper otherwise invents words
+            # Skips long silences, where Whisper otherwise invents words.
+            vad_filter=not filtered,
             initial_prompt=prompt,
             condition_on_previous_text=False,  # stops one misheard phrase from repeating on
             **limits,
@@ -231,7 +318,13 @@ class WhisperTranscriber:
         frames_per_s = self._model.frames_per_second  # a segment's window start is in frames
         duration_s = len(samples) / SAMPLE_RATE_HZ
         kept = []
+        next_start_s = None
+        first_seek = round(limits.get("clip_timestamps", [0.0])[0] * frames_per_s)
         for segment in segments:  # each window is decoded when the loop asks for it
+            if one_window and segment.seek != first_seek:
+                # faster-whisper went on to a second window: it starts where the next one would.
+                next_start_s = segment.seek / frames_per_s
+                break
             if not _invented_at_the_end(segment, segment.seek / frames_per_s, heard_s):
                 kept.append(segment)
             if "max_new_tokens" in limits and duration_s - segment.end < QUICK_TAIL_S:
@@ -248,7 +341,15 @@ class WhisperTranscriber:
                 ]
             )
         )
-        return words, heard_s
+        if one_window and next_start_s is None:
+            # Nothing after the first window: either it ended on a closing timestamp or
+            # what was left held no words. Go on from its last word (all of it if silent).
+            next_start_s = (
+                words[-1].end_s - offset_s if words else first_seek / frames_per_s + WINDOW_S
+            )
+        if next_start_s is not None:
+            next_start_s += offset_s
+        return SpeechPass(words, next_start_s), heard_s
 
 
 def whole_words(pieces: list[tuple[str, float, float, float]]) -> tuple[Word, ...]:

@@ -27,7 +27,8 @@ from mockint.practice_loop import Interrupts, Ports, Settings, recover, run
 from mockint.questions import Question
 from mockint.record import IncrementalWavWriter
 from mockint.store import open_store
-from mockint.streaming import WINDOW_SAMPLES, CutPolicy, StreamingTranscriber, find_cut
+from mockint.streaming import WINDOW_SAMPLES, StreamingTranscriber
+from mockint.transcribe import SpeechPass
 
 # ------------------------------------------------------------------------- stop policy
 
@@ -135,31 +136,6 @@ def test_follow_up_probes_the_weakness_the_coach_found_first():
     assert choose_follow_up("Anything else?", "none", ()) == "Anything else?"
 
 
-# ---------------------------------------------------------------------------- cut rule
-
-
-def _probs(pattern: str) -> list[float]:
-    """'s' = a speech window, '.' = a silent one (32 ms each)."""
-    return [0.9 if c == "s" else 0.05 for c in pattern]
-
-
-def test_a_cut_falls_mid_pause_once_the_chunk_is_long_enough():
-    policy = CutPolicy(min_pause_s=0.5, min_chunk_s=1.0, max_chunk_s=25.0)
-    speech, pause = "s" * 40, "." * 16  # 1.28 s of speech, then 0.51 s of silence
-    cut = find_cut(_probs(speech + pause + speech), policy)
-    assert cut == 40 + 8
-    assert find_cut(_probs(speech + "." * 10), policy) is None  # the pause is still short
-    assert find_cut(_probs("." * 100), policy) is None  # no speech yet: nothing to cut
-    short = CutPolicy(min_pause_s=0.5, min_chunk_s=4.0, max_chunk_s=25.0)
-    assert find_cut(_probs(speech + pause + speech), short) is None
-
-
-def test_a_chunk_without_pauses_is_cut_at_its_longest_quiet_stretch():
-    policy = CutPolicy(min_pause_s=0.5, min_chunk_s=1.0, max_chunk_s=4.0)  # 125 windows
-    pattern = "s" * 70 + ".." + "s" * 20 + "....." + "s" * 60
-    assert find_cut(_probs(pattern), policy) == 70 + 2 + 20 + 2
-
-
 # -------------------------------------------------------------------- the loop, faked
 
 SCRIPT = (
@@ -203,6 +179,22 @@ class ScriptTranscriber:
                 text = SCRIPT[int(start_s * 2) % len(SCRIPT)]
                 words.append(Word(text, round(start_s, 3), round(start_s + 0.4, 3)))
         return Transcript(tuple(words), len(samples) / SAMPLE_RATE_HZ, self.model_name)
+
+    def transcribe_speech(
+        self,
+        speech: np.ndarray,
+        *,
+        offset_s: float = 0.0,
+        from_s: float = 0.0,
+        peak_before: float = float("-inf"),
+        opening: bool,
+        one_window: bool,
+    ) -> SpeechPass:
+        # Hears the whole window, so the next one starts where this one ends.
+        start = int(from_s * SAMPLE_RATE_HZ)
+        words = self.transcribe(speech[start:], offset_s=offset_s + from_s).words
+        end_s = offset_s + len(speech) / SAMPLE_RATE_HZ
+        return SpeechPass(words, end_s if one_window else None)
 
 
 def speech(seconds: float) -> np.ndarray:
@@ -320,9 +312,7 @@ def make_ports(recorders: list[FakeRecorder], screen=None, speaker=None) -> Port
         transcriber=lambda: transcriber,
         store=open_store(),
         keys=NoKeys(),
-        stream_factory=lambda t: StreamingTranscriber(
-            t, detector=EnergyDetector(), policy=CutPolicy(min_chunk_s=2.0)
-        ),
+        stream_factory=lambda t: StreamingTranscriber(t, detector=EnergyDetector()),
     )
 
 
