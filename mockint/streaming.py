@@ -54,6 +54,8 @@ class LookAheadPolicy:
     # before it as context.
     lookahead_pause_s: float = 0.2
     min_piece_s: float = 1.5
+    # A piece fits one Whisper window even when audio arrives faster than it is spoken.
+    max_piece_s: float = 25.0
 
 
 def _windows(seconds: float) -> int:
@@ -260,7 +262,8 @@ class StreamingTranscriber:
 
     def _queue_look_ahead(self) -> None:
         start = self._pieces_end_window
-        end = lookahead_end(self._probabilities[start:], self._policy)
+        reach = start + _windows(self._policy.max_piece_s)
+        end = lookahead_end(self._probabilities[start:reach], self._policy)
         if end is None or end < _windows(self._policy.min_piece_s):
             return
         if start + end <= self._asked_end_window:

@@ -45,6 +45,8 @@ LOST_WORDS_MIN_S = 8.0
 QUICK_TAIL_S = 0.5
 # Tokens a second of the fastest speech needs, with punctuation and timestamps (~4 at 200 wpm).
 MAX_TOKENS_PER_S = 8
+# Whisper's default cap on new tokens in one 30 s window (half its 448-token context).
+MAX_TOKENS_PER_WINDOW = 224
 
 # Larger models published as two packages each (a model.bin split in two, plus the tokenizer
 # and config in the second). Joined once into the cache folder on first use.
@@ -238,6 +240,8 @@ class WhisperTranscriber:
             limits: dict[str, Any] = {}
         else:
             n_tokens = int(MAX_TOKENS_PER_S * len(samples) / SAMPLE_RATE_HZ) + 16
+            # Per window, and never past Whisper's own limit, which leaves room for a prompt.
+            n_tokens = min(n_tokens, MAX_TOKENS_PER_WINDOW)
             limits = {"temperature": 0.0, "max_new_tokens": n_tokens}
         prompt = context or self._initial_prompt
         heard = self._decode_checked(samples, offset_s, prompt, limits, filtered=False)

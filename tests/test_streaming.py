@@ -227,6 +227,20 @@ def test_an_answer_ending_mid_sentence_transcribes_only_what_followed_the_look_a
     assert [w.text for w in transcript.words] == [w.text for w in whole.words]
 
 
+def test_look_ahead_pieces_fit_one_window_when_audio_arrives_all_at_once():
+    # Just under a Whisper window of speech, handed over in one block.
+    audio = bursts(answer_gaps(220))[: 29 * SAMPLE_RATE_HZ]
+    transcriber = BurstTranscriber()
+    s = stream(transcriber)
+    s.feed(audio)
+    assert s.wait_idle(timeout_s=10)
+    pieces = transcriber.calls
+    assert pieces and max(length for _offset, length in pieces) <= 25.0
+    assert not transcriber.windows
+    words = s.finish().words
+    assert [w.text for w in words] == [w.text for w in transcriber.transcribe(audio).words]
+
+
 def test_look_ahead_waits_for_a_pause_after_speech():
     policy = LookAheadPolicy(lookahead_pause_s=0.25)
     assert lookahead_end([0.9] * 30, policy) is None

@@ -12,8 +12,9 @@ from types import SimpleNamespace
 import pytest
 
 from mockint.errors import MockintError
+from mockint.model import SAMPLE_RATE_HZ
 from mockint.transcribe import _invented_at_the_end, join_parts, resolve_model, whole_words
-from tests.conftest import REAL_AUDIO
+from tests.conftest import REAL_AUDIO, SAMPLES
 
 
 def segment(temperature: float, avg_logprob: float, no_speech_prob: float = 0.1):
@@ -162,3 +163,15 @@ def test_a_prompt_that_derails_whisper_does_not_lose_the_answer(tmp_path):
     speak_espeak(text, 150, tmp_path / "answer.wav")
     words = load_transcriber().transcribe(decode_file(tmp_path / "answer.wav")).words
     assert len(words) >= 0.8 * len(text.split())
+
+
+@pytest.mark.slow
+def test_a_long_stretch_decoded_in_a_hurry_stays_within_whisper_s_token_limit():
+    from mockint.audio import decode_file
+    from mockint.transcribe import load_transcriber
+
+    # A minute of speech handed over at once: a token budget by length alone would ask for
+    # more new tokens than Whisper's context holds beside the prompt.
+    audio = decode_file(SAMPLES / "well-formed.ogg")[: 60 * SAMPLE_RATE_HZ]
+    transcript = load_transcriber().transcribe(audio, retry_unsure=False)
+    assert len(transcript.words) > 120
