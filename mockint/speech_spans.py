@@ -47,6 +47,9 @@ class SpeechSpans:
 
     spans: tuple[tuple[int, int], ...]
     settled: int
+    # Every span is over (the speaker has been quiet for the filter's whole pause): until
+    # someone speaks again, the joined speech is complete.
+    all_over: bool = True
 
 
 class SpeechTracker:
@@ -100,7 +103,9 @@ class SpeechTracker:
         for k, (a, b) in enumerate(raw):
             is_open = k == len(raw) - 1 and self._triggered and not final
             spans.append((max(0, a - pad), b if is_open else min(n_samples, b + pad)))
-        return SpeechSpans(tuple(spans), sum(b - a for a, b in spans))
+        return SpeechSpans(
+            tuple(spans), sum(b - a for a, b in spans), all_over=final or not self._triggered
+        )
 
 
 def find_speech(

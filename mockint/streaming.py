@@ -200,6 +200,10 @@ class StreamingTranscriber:
         self._peak_before = float("-inf")
         self._committed_until = 0
         self._window_queued = False
+        # The rest after the last window, decoded in a pause: (seek, settled) it was made
+        # for, and its words and start in the recording.
+        self._tail_key: tuple[int, int] | None = None
+        self._tail: tuple[tuple[int, int], tuple[Word, ...], int] | None = None
         self._words: list[Word] = []
         self._chunks: list[tuple[int, int]] = []
         self._pieces: list[_Piece] = []
@@ -239,7 +243,7 @@ class StreamingTranscriber:
             self._judge(probabilities)
             self._speech = self._tracker.spans(self._n_samples, final=False)
             self._queue_window()
-            if self._look_ahead and self._in_flight == 0:
+            if self._look_ahead and self._in_flight == 0 and not self._queue_tail():
                 self._queue_look_ahead()
 
     def _judge(self, probabilities: Sequence[float]) -> None:
@@ -259,6 +263,19 @@ class StreamingTranscriber:
         if self._speech.settled - self._seek >= WHISPER_WINDOW_SAMPLES + MARGIN_SAMPLES:
             self._window_queued = True
             self._put(_Job("window", self._seek, self._seek + WHISPER_WINDOW_SAMPLES))
+
+    def _queue_tail(self) -> bool:
+        """Once the speaker has paused for the filter's whole pause, what follows the last
+        window is as the one-pass transcription will hear it, unless they speak again: it
+        is decoded now, so an answer that ends in silence (the usual way) is reported as
+        soon as it stops, and word for word as one pass would report it."""
+        speech = self._speech
+        key = (self._seek, speech.settled)
+        if not speech.all_over or speech.settled <= self._seek or key == self._tail_key:
+            return False
+        self._tail_key = key
+        self._put(_Job("tail", self._seek, speech.settled))
+        return True
 
     def _queue_look_ahead(self) -> None:
         start = self._pieces_end_window
@@ -349,6 +366,8 @@ class StreamingTranscriber:
             self._run_window(job.start)
         elif job.kind == "ahead":
             self._run_piece(job.start, job.end or 0)
+        elif job.kind == "tail":
+            self._run_tail(job.start, job.end or 0)
         else:
             self._run_final()
 
@@ -401,11 +420,22 @@ class StreamingTranscriber:
 
     def _run_final(self) -> None:
         with self._lock:
-            spans = self._speech.spans
+            spans, final_settled = self._speech.spans, self._speech.settled
             seek, committed_until = self._seek, self._committed_until
             pieces = list(self._pieces)
             pieces_end = self._pieces_end_window * WINDOW_SAMPLES
             stop = self._n_samples
+            tail = (
+                self._tail
+                if self._tail is not None and self._tail[0] == (seek, final_settled)
+                else None
+            )
+        if tail is not None:
+            # Decoded in the pause before the answer stopped, from the same speech.
+            _key, words, start = tail
+            with self._lock:
+                self._commit(start, stop, words)
+            return
         if self._look_ahead and pieces:
             # The answer stopped mid-window: the pieces stand in for the rest of it, and
             # only the words after them (if any were spoken) are transcribed now.
@@ -418,11 +448,29 @@ class StreamingTranscriber:
                 with self._lock:
                     self._commit(pieces_end, stop, words)
             return
+        if final_settled > seek:
+            words, start = self._decode_rest(seek, None, spans)
+            with self._lock:
+                self._commit(start, stop, words)
+
+    def _run_tail(self, seek: int, settled: int) -> None:
+        with self._lock:
+            if self._seek != seek:
+                return  # a window came first
+            spans = self._speech.spans
+        words, start = self._decode_rest(seek, settled, spans)
+        with self._lock:
+            self._tail = ((seek, settled), words, start)
+
+    def _decode_rest(
+        self, seek: int, end: int | None, spans: Sequence[tuple[int, int]]
+    ) -> tuple[tuple[Word, ...], int]:
+        """The joined speech from seek on, decoded as the one-pass transcription decodes it
+        from there: its words in the recording, and the recording sample it starts at."""
         lead = min(seek, LEAD_SAMPLES)
         with self._lock:
-            speech = join_speech(self._audio, spans, seek - lead)
-        if len(speech) <= lead:
-            return
+            speech = join_speech(self._audio, spans, seek - lead, end)
+        start = _recording_sample(seek, spans)
         heard = self._transcriber.transcribe_speech(
             speech,
             offset_s=(seek - lead) / SAMPLE_RATE_HZ,
@@ -431,10 +479,7 @@ class StreamingTranscriber:
             opening=seek == 0,
             one_window=False,
         )
-        with self._lock:
-            self._commit(
-                _recording_sample(seek, spans), stop, _in_recording_time(heard.words, spans)
-            )
+        return _in_recording_time(heard.words, spans), start
 
     def _transcribe(self, start: int, stop: int, *, quick: bool = True) -> tuple[Word, ...]:
         """A stretch of the recording on its own, primed with the words said before it."""

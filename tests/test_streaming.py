@@ -227,6 +227,23 @@ def test_an_answer_ending_mid_sentence_transcribes_only_what_followed_the_look_a
     assert [w.text for w in transcript.words] == [w.text for w in whole.words]
 
 
+def test_an_answer_ending_in_silence_is_decoded_in_the_pause_as_one_pass_would():
+    audio = np.concatenate([bursts(answer_gaps(120)), np.zeros(3 * SAMPLE_RATE_HZ, np.float32)])
+    transcriber = BurstTranscriber()
+    s = stream(transcriber)
+    for i in range(0, len(audio), SAMPLE_RATE_HZ // 10):  # the worker keeps up, as live
+        s.feed(audio[i : i + SAMPLE_RATE_HZ // 10])
+        assert s.wait_idle(timeout_s=10)
+    *_, (_offset, _length, _opening, one_window) = transcriber.windows
+    assert not one_window  # the rest after the last window, decoded in the pause
+    calls, windows = len(transcriber.calls), len(transcriber.windows)
+    transcript = s.finish()
+    assert (len(transcriber.calls), len(transcriber.windows)) == (calls, windows)
+    assert starts(transcript.words) == pytest.approx(
+        starts(transcriber.transcribe(audio).words), abs=0.011
+    )
+
+
 def test_look_ahead_pieces_fit_one_window_when_audio_arrives_all_at_once():
     # Just under a Whisper window of speech, handed over in one block.
     audio = bursts(answer_gaps(220))[: 29 * SAMPLE_RATE_HZ]
