@@ -166,9 +166,11 @@ class StreamingTranscriber:
     window of joined speech once it is settled; a worker thread decodes the windows in
     order, each starting where Whisper ended the one before. When the worker is idle it
     also transcribes the speech after the last window piece by piece, up to its latest
-    pause (the look-ahead). When the answer stops, the pieces stand in for the rest of the
-    last window, so only the words after the last piece are left to do. Without the
-    look-ahead (or without pieces) the rest is decoded as the whole-file pass decodes it.
+    pause (the look-ahead), and once the speaker has been quiet for the filter's whole
+    pause, the rest after the last window exactly as the whole-file pass would (the tail).
+    When the answer stops, a tail made from the same speech is the rest; failing that the
+    pieces stand in for it, so only the words after the last piece are left to do. Without
+    the look-ahead the rest is decoded then, as the whole-file pass decodes it.
     """
 
     def __init__(
