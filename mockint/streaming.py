@@ -25,7 +25,7 @@ from mockint.speech_spans import SpeechSpans, SpeechTracker, join_speech, record
 if TYPE_CHECKING:
     import numpy as np
 
-    from mockint.transcribe import Transcriber
+    from mockint.transcribe import SpeechPass, Transcriber
 
 # Silero VAD judges 32 ms windows of 16 kHz audio.
 WINDOW_SAMPLES = 512
@@ -374,7 +374,6 @@ class StreamingTranscriber:
             self._run_final()
 
     def _run_window(self, start: int) -> None:
-        lead = min(start, LEAD_SAMPLES)
         with self._lock:
             if self._finished and self._look_ahead and self._pieces:
                 # The answer has stopped and the look-ahead's pieces stand in for the rest,
@@ -382,16 +381,8 @@ class StreamingTranscriber:
                 self._window_queued = False
                 return
             spans = self._speech.spans
-            end = start + WHISPER_WINDOW_SAMPLES + MARGIN_SAMPLES
-            speech = join_speech(self._audio, spans, start - lead, end)
-        heard = self._transcriber.transcribe_speech(
-            speech,
-            offset_s=(start - lead) / SAMPLE_RATE_HZ,
-            from_s=lead / SAMPLE_RATE_HZ,
-            peak_before=self._peak_before,
-            opening=start == 0,
-            one_window=True,
-        )
+        end = start + WHISPER_WINDOW_SAMPLES + MARGIN_SAMPLES
+        heard = self._hear(start, end, spans, one_window=True)
         next_start = start + WHISPER_WINDOW_SAMPLES
         if heard.next_start_s is not None:
             # Never stand still: a window that ended on its first word moves on by a frame.
@@ -469,19 +460,25 @@ class StreamingTranscriber:
     ) -> tuple[tuple[Word, ...], int]:
         """The joined speech from seek on, decoded as the one-pass transcription decodes it
         from there: its words in the recording, and the recording sample it starts at."""
+        heard = self._hear(seek, end, spans, one_window=False)
+        return _in_recording_time(heard.words, spans), _recording_sample(seek, spans)
+
+    def _hear(
+        self, seek: int, end: int | None, spans: Sequence[tuple[int, int]], *, one_window: bool
+    ) -> SpeechPass:
+        """Whisper on the joined speech from seek to end (None: all of it), given a little
+        audio before seek for the spectrogram's first frames."""
         lead = min(seek, LEAD_SAMPLES)
         with self._lock:
             speech = join_speech(self._audio, spans, seek - lead, end)
-        start = _recording_sample(seek, spans)
-        heard = self._transcriber.transcribe_speech(
+        return self._transcriber.transcribe_speech(
             speech,
             offset_s=(seek - lead) / SAMPLE_RATE_HZ,
             from_s=lead / SAMPLE_RATE_HZ,
             peak_before=self._peak_before,
             opening=seek == 0,
-            one_window=False,
+            one_window=one_window,
         )
-        return _in_recording_time(heard.words, spans), start
 
     def _transcribe(self, start: int, stop: int, *, quick: bool = True) -> tuple[Word, ...]:
         """A stretch of the recording on its own, primed with the words said before it."""
