@@ -1,4 +1,4 @@
-"""faster-whisper adapter: the only module that sees faster-whisper's types.
+"""faster-whisper adapter: with whisper_features.py, the only code that sees its types.
 
 Models are named by `--model`: the bundled offline `tiny.en` (default), a local folder of a
 converted model, `base` / `small` from the optional split packages (joined once into the
