@@ -437,7 +437,7 @@ class StreamingTranscriber:
                     self._commit(max(piece.start, committed_until), piece.end, piece.words)
                 rest = any(self._flags[pieces_end // WINDOW_SAMPLES :])
             if rest:
-                words = self._transcribe(pieces_end, stop, quick=True)
+                words = self._transcribe(pieces_end, stop)
                 with self._lock:
                     self._commit(pieces_end, stop, words)
             return
@@ -480,8 +480,9 @@ class StreamingTranscriber:
             one_window=one_window,
         )
 
-    def _transcribe(self, start: int, stop: int, *, quick: bool = True) -> tuple[Word, ...]:
-        """A stretch of the recording on its own, primed with the words said before it."""
+    def _transcribe(self, start: int, stop: int) -> tuple[Word, ...]:
+        """A stretch of the recording on its own, primed with the words said before it, decoded
+        once, greedily: the look-ahead and the end of an answer are waited for."""
         with self._lock:
             chunk = self._audio[start:stop].copy()
             said = (*self._words, *(w for p in self._pieces for w in p.words))
@@ -490,7 +491,7 @@ class StreamingTranscriber:
             chunk,
             offset_s=start / SAMPLE_RATE_HZ,
             previous_text=" ".join(before),
-            retry_unsure=not quick,
+            retry_unsure=False,
         ).words
 
     def _commit(self, start: int, stop: int, words: Sequence[Word]) -> None:
