@@ -1,7 +1,8 @@
-"""Speak the training split of the STAR corpus with espeak-ng, transcribe it with the bundled
-model, and write the recognised words with their gold phases (JSON Lines). train_star.py
-learns from these as well as from the written texts, so the segmenter sees what a recogniser
-does to an answer: lost or moved full stops, digits for number words, misheard words.
+"""Speak the training split of the STAR corpus with espeak-ng (or the Piper voice, --voice
+piper), transcribe it with the bundled model, and write the recognised words with their gold
+phases (JSON Lines). train_star.py learns from these as well as from the written texts, so
+the segmenter sees what a recogniser does to an answer: lost or moved full stops, digits for
+number words, misheard words.
 
     python tools/speak_corpus.py tests/data/star > tests/data/star-spoken/train-espeak.jsonl
 
@@ -36,6 +37,7 @@ def _overlap(written: Sequence[str], heard: Sequence[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus", nargs="+", type=Path)
+    parser.add_argument("--voice", choices=("espeak", "piper"), default="espeak")
     parser.add_argument("--rate", type=int, default=150, help="espeak-ng words per minute")
     parser.add_argument("--resume", type=Path, help="skip the answers already in this file")
     args = parser.parse_args()
@@ -47,7 +49,7 @@ def main() -> None:
     for answer in load_corpus(args.corpus):
         if answer.split != "train" or answer.id in done:
             continue
-        words, phases = spoken_answer(answer, transcriber, args.rate, "espeak")
+        words, phases = spoken_answer(answer, transcriber, args.rate, args.voice)
         if _overlap(answer.tokens, [w.text for w in words]) < MIN_OVERLAP:
             # A transcript that lost most of the answer teaches the model nothing true.
             print(
@@ -57,7 +59,7 @@ def main() -> None:
             continue
         record = {
             "id": answer.id,
-            "voice": f"espeak-ng {args.rate} wpm",
+            "voice": f"espeak-ng {args.rate} wpm" if args.voice == "espeak" else "piper",
             "words": [[w.text, round(w.start_s, 2), round(w.end_s, 2)] for w in words],
             "phases": list(phases),
         }

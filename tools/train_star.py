@@ -76,8 +76,10 @@ def fit_softmax(x, y, l2=0.3, steps=4000, rate=0.5):
     z = (x - mean) / std
     w = np.zeros((z.shape[1], len(PHASES)))
     onehot = np.eye(len(PHASES))[y]
-    # Rarer phases (Task) weigh more, so the model does not learn to ignore them.
-    class_weight = len(y) / (len(PHASES) * np.bincount(y, minlength=len(PHASES)))
+    # Rarer phases (Task) weigh more, so the model does not learn to ignore them; by the square
+    # root of their rarity, since full inverse weights made it find a Task in answers that have
+    # none (a one-sentence first Action), and "no Task" is a finding the coaching reports.
+    class_weight = np.sqrt(len(y) / (len(PHASES) * np.bincount(y, minlength=len(PHASES))))
     sample_weight = class_weight[y][:, None]
     for _ in range(steps):
         logits = z @ w
