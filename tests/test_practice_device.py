@@ -96,7 +96,9 @@ def test_practice_asks_records_reports_and_follows_up(
     assert "STAR timing" in process.stdout  # the report
 
     streams = virtual_audio.played_streams()
-    assert len(streams) >= 2, "the question and the follow-up were both spoken"
+    assert len(streams) >= 2, "the question and the follow-up were not both spoken:\n" + (
+        process.stdout + process.stderr
+    )
     assert loud(streams[0]) and loud(streams[-1])
 
     main, follow = sessions(mockint_home)
