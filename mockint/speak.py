@@ -229,15 +229,9 @@ class SystemSpeaker:
         self.warm()
         with tempfile.TemporaryDirectory(prefix="mockint-voice-") as folder:
             path = Path(folder) / "speech.wav"
-            # pyttsx3 prints progress on stdout; keep the terminal for the interview.
-            with contextlib.redirect_stdout(io.StringIO()):
-                self._engine.save_to_file(text, str(path))
-                self._engine.runAndWait()
-                # Some pyttsx3 drivers finish writing the file just after runAndWait returns.
-                deadline = time.monotonic() + 2.0
-                while not path.exists() and time.monotonic() < deadline:
-                    time.sleep(0.02)
-            if not path.exists() or path.stat().st_size <= 44:
+            # A driver now and then returns without having written anything; one more try
+            # costs a second, giving up costs the spoken questions for the rest of the practice.
+            if not self._render(text, path) and not self._render(text, path):
                 raise MockintError(f"system voice: produced no audio; {VOICE_HINT}")
             # Decoded by FFmpeg: macOS's voice writes AIFF whatever the file is called.
             try:
@@ -246,6 +240,19 @@ class SystemSpeaker:
                 raise MockintError(
                     f"system voice: unreadable audio ({error}); {VOICE_HINT}"
                 ) from None
+
+    def _render(self, text: str, path: Path) -> bool:
+        """Have the engine write text's speech to path; whether any audio arrived."""
+        path.unlink(missing_ok=True)
+        # pyttsx3 prints progress on stdout; keep the terminal for the interview.
+        with contextlib.redirect_stdout(io.StringIO()):
+            self._engine.save_to_file(text, str(path))
+            self._engine.runAndWait()
+            # Some pyttsx3 drivers finish writing the file just after runAndWait returns.
+            deadline = time.monotonic() + 2.0
+            while not path.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+        return path.exists() and path.stat().st_size > 44
 
     def say(self, text: str) -> None:
         from mockint.playback import play_and_wait

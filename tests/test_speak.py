@@ -102,3 +102,39 @@ def test_a_missing_voice_package_says_how_to_install_it(monkeypatch):
     assert not speak.piper_available()
     with pytest.raises(MockintError, match="mockint\\[voice\\]"):
         speak.load_piper_voice()
+
+
+class _EngineThatSkips:
+    """The real pyttsx3 engine, except that its first `skips` renderings write nothing."""
+
+    def __init__(self, real, skips: int) -> None:
+        self.real, self.skips, self.renderings = real, skips, 0
+        self._pending: tuple[str, str] | None = None
+
+    def save_to_file(self, text: str, path: str) -> None:
+        self._pending = (text, path)
+
+    def runAndWait(self) -> None:  # noqa: N802 (pyttsx3's name)
+        assert self._pending is not None
+        self.renderings += 1
+        if self.renderings > self.skips:
+            self.real.save_to_file(*self._pending)
+            self.real.runAndWait()
+
+
+def test_system_voice_tries_again_when_the_driver_writes_nothing():
+    speaker = SystemSpeaker()
+    speaker.warm()
+    engine = _EngineThatSkips(speaker._engine, skips=1)
+    speaker._engine = engine
+    samples, rate_hz = speaker.synthesize("Hello there.")
+    assert engine.renderings == 2
+    assert samples.size > 0.4 * rate_hz and rms_dbfs(samples) > -40
+
+
+def test_system_voice_that_never_writes_says_so():
+    speaker = SystemSpeaker()
+    speaker.warm()
+    speaker._engine = _EngineThatSkips(speaker._engine, skips=2)
+    with pytest.raises(MockintError, match="produced no audio"):
+        speaker.synthesize("Hello there.")
