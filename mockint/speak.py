@@ -229,8 +229,9 @@ class SystemSpeaker:
         self.warm()
         with tempfile.TemporaryDirectory(prefix="mockint-voice-") as folder:
             path = Path(folder) / "speech.wav"
-            # A driver now and then returns without having written anything; one more try
-            # costs a second, giving up costs the spoken questions for the rest of the practice.
+            # A driver now and then returns without having written anything. One more try
+            # costs the 2 s wait and a rendering; giving up costs the spoken questions for
+            # the rest of the practice.
             if not self._render(text, path) and not self._render(text, path):
                 raise MockintError(f"system voice: produced no audio; {VOICE_HINT}")
             # Decoded by FFmpeg: macOS's voice writes AIFF whatever the file is called.
