@@ -288,12 +288,15 @@ RESULT_FIRST = _rx(
     r"how (?:that|it|we) (?:happened|came|got)",
     r"the short version",
     r"i'll (?:walk|explain|tell)",
+    # A recogniser often drops the "'ll" of "I'll walk you through…".
+    r"i walk you through",
 )
 
 # A short sentence that hands over from an outcome told first to the story behind it.
 PIVOT = _rx(
     r"let me (?:back up|explain|start|go back|rewind|walk you|tell you (?:how|what|the))",
     r"i(?:'ll| will| can) (?:explain|walk you|tell you how|back up|go back|start (?:with|from|at))",
+    r"i walk you through",
     r"(?:here's|here is|this is) (?:how|what happened|the story|where it)",
     r"how (?:it|that|this|we|i) (?:happened|started|began|came|got|went)",
     r"(?:the )?short version",

@@ -84,3 +84,9 @@ def test_a_pivot_late_in_the_answer_is_not_a_result_first_opening():
     units = split_units(_words(" ".join(texts)))
     before = FEATURE_NAMES.index("before_pivot")
     assert all(row[before] == 0.0 for row in unit_feature_rows(units))
+
+
+def test_a_pivot_still_counts_when_the_recogniser_drops_its_ll():
+    for pivot in ("I'll walk you through how we did it.", "I walk you through how we did it."):
+        assert cue_features(_unit(pivot))["pivot"] == 1.0, pivot
+        assert cue_features(_unit(pivot))["result_first_cue"] >= 1.0, pivot
