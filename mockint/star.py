@@ -43,10 +43,7 @@ def segment(words: Sequence[Word], model: StarModel | None = None) -> Segmentati
 def decode(units: Sequence[Unit], model: StarModel) -> list[str]:
     """Viterbi over units with the model's phase scores and order-aware transitions."""
     n_units = len(units)
-    emissions = [
-        model.log_scores(row, unit_tokens(unit))
-        for row, unit in zip(unit_feature_rows(units), units, strict=True)
-    ]
+    emissions = model.unit_log_scores(unit_feature_rows(units), [unit_tokens(u) for u in units])
     weights = [math.log1p(unit.end - unit.first) for unit in units]
 
     def emit(t: int, state: str) -> float:

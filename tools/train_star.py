@@ -2,6 +2,9 @@
 mockint/data/star_model.json. The dev split is never read here.
 
     python tools/train_star.py tests/data/star --spoken tests/data/star-spoken/train-espeak.jsonl
+
+The boosted trees are fitted with scikit-learn (a development dependency); mockint itself
+only reads the exported trees.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from mockint.model import PHASES, Word
 from mockint.star import STATES
 from mockint.star_features import FEATURE_NAMES, split_units, unit_feature_rows, unit_tokens
 from mockint.star_model import StarModel
+from mockint.star_trees import LEAF, BoostedTrees, Tree
 
 OUT = Path(__file__).resolve().parent.parent / "mockint" / "data" / "star_model.json"
 
@@ -76,10 +80,7 @@ def fit_softmax(x, y, l2=0.3, steps=4000, rate=0.5):
     z = (x - mean) / std
     w = np.zeros((z.shape[1], len(PHASES)))
     onehot = np.eye(len(PHASES))[y]
-    # Rarer phases (Task) weigh more, so the model does not learn to ignore them; by the square
-    # root of their rarity, since full inverse weights made it find a Task in answers that have
-    # none (a one-sentence first Action), and "no Task" is a finding the coaching reports.
-    class_weight = np.sqrt(len(y) / (len(PHASES) * np.bincount(y, minlength=len(PHASES))))
+    class_weight = class_weights(y)
     sample_weight = class_weight[y][:, None]
     for _ in range(steps):
         logits = z @ w
@@ -95,6 +96,62 @@ def fit_softmax(x, y, l2=0.3, steps=4000, rate=0.5):
     w_raw = w / std[:, None]
     w_raw[0] -= (mean / std) @ w
     return w_raw
+
+
+def class_weights(y):
+    """Rarer phases (Task) weigh more, so the model does not learn to ignore them; by the
+    square root of their rarity, since full inverse weights made it find a Task in answers
+    that have none (a one-sentence first Action), and "no Task" is a finding the coaching
+    reports."""
+    return np.sqrt(len(y) / (len(PHASES) * np.bincount(y, minlength=len(PHASES))))
+
+
+# Shallow trees, few leaves: enough for two- and three-way interactions of the cues, too
+# small to memorise one writer's sentences.
+TREE_SETTINGS = {
+    "max_iter": 200,
+    "learning_rate": 0.1,
+    "max_depth": 3,
+    "max_leaf_nodes": 8,
+    "l2_regularization": 1.0,
+    "early_stopping": True,
+    "validation_fraction": 0.1,
+    "random_state": 0,
+}
+
+
+def fit_trees(x, y) -> BoostedTrees:
+    """Gradient-boosted trees on the same unit rows as the linear model, exported flat."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(**TREE_SETTINGS)
+    model.fit(x, y, sample_weight=class_weights(y)[y])
+    if list(model.classes_) != list(range(len(PHASES))):
+        raise SystemExit("every phase must occur in the training units")
+    return export_trees(model)
+
+
+def export_trees(model) -> BoostedTrees:
+    """scikit-learn's fitted predictors as flat Tree records (same split rule: go left when
+    the value is at most the threshold; the training rows never hold missing values)."""
+    trees = []
+    for per_phase in model._predictors:
+        for phase, predictor in enumerate(per_phase):
+            nodes = predictor.nodes
+            trees.append(
+                Tree(
+                    phase=phase,
+                    feature=tuple(LEAF if n["is_leaf"] else int(n["feature_idx"]) for n in nodes),
+                    threshold=tuple(float(n["num_threshold"]) for n in nodes),
+                    left=tuple(int(n["left"]) for n in nodes),
+                    right=tuple(int(n["right"]) for n in nodes),
+                    value=tuple(
+                        round(float(n["value"]), 6) if n["is_leaf"] else 0.0 for n in nodes
+                    ),
+                )
+            )
+    baseline = tuple(float(v) for v in np.ravel(model._baseline_prediction))
+    return BoostedTrees(baseline=baseline, trees=tuple(trees))
 
 
 def count_transitions(sequences):
@@ -121,6 +178,12 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=10.0)
     parser.add_argument("--vocabulary", type=int, default=VOCABULARY_SIZE)
     parser.add_argument(
+        "--linear-share",
+        type=float,
+        default=0.5,
+        help="weight of the linear score against the trees' (1 = no trees)",
+    )
+    parser.add_argument(
         "--spoken",
         type=Path,
         action="append",
@@ -138,14 +201,20 @@ def main() -> None:
     x, y, sequences = unit_examples(examples, vocabulary)
     w = fit_softmax(x, y, l2=args.l2)
     start, transitions = count_transitions(sequences)
+    trees = fit_trees(x, y) if args.linear_share < 1.0 else None
     model = StarModel(
         weights={p: tuple(round(float(v), 4) for v in w[:, i]) for i, p in enumerate(PHASES)},
         start={k: round(v, 4) for k, v in start.items()},
         transitions={a: {b: round(p, 4) for b, p in bs.items()} for a, bs in transitions.items()},
         vocabulary=vocabulary,
+        trees=trees,
+        linear_share=args.linear_share,
     )
-    OUT.write_text(json.dumps(model.to_json(), indent=1) + "\n")
+    # One line: the file is generated, and the trees would take tens of thousands of lines.
+    OUT.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n")
     print(f"trained on {len(examples)} answers ({len(train)} texts), {len(y)} units; wrote {OUT}")
+    if trees:
+        print(f"{len(trees.trees)} trees ({len(trees.trees) // len(PHASES)} rounds)")
     for name, row in zip((*FEATURE_NAMES, *vocabulary), w, strict=True):
         print(f"{name:>18} " + " ".join(f"{v:7.2f}" for v in row))
 
