@@ -1,10 +1,10 @@
 """Pure STAR segmentation: timed words in, one phase per word and the phase spans out.
 
 Words are grouped into sentence units (star_features), each unit is scored for the four
-phases by a linear model over interview cues (star_model), and an order-aware Viterbi
-decode picks the best phase sequence. The decoder prefers Situation → Task → Action →
-Result, allows any phase to be skipped, and allows a Result stated up front (a separate
-"opening result" state that hands over to the story).
+phases by a linear model and boosted trees over interview cues (star_model, star_trees),
+and an order-aware Viterbi decode picks the best phase sequence. The decoder prefers
+Situation → Task → Action → Result, allows any phase to be skipped, and allows a Result
+stated up front (a separate "opening result" state that hands over to the story).
 """
 
 from __future__ import annotations
