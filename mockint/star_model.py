@@ -13,10 +13,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from mockint.model import PHASES, Phase
 from mockint.star_features import FEATURE_NAMES
 from mockint.star_trees import BoostedTrees, trees_from_json
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL_SCHEMA = "mockint.star-model/2"
 _NEG_INF = -1e9
@@ -38,6 +42,11 @@ class StarModel:
     # How much the linear score counts against the trees' (1.0: linear alone). Averaging the
     # two held up better on answers the model never saw than either one alone.
     linear_share: float = 1.0
+    # How many units on each side the trees also see, by their cue features. A short
+    # sentence that reads the same in any phase ("Each group had a reasonable position.") is
+    # placed by what surrounds it; words of the neighbours are left out, since they taught
+    # the model its own corpus's phrasing rather than how stories run.
+    tree_reach: int = 0
 
     def unit_log_scores(
         self, rows: Sequence[tuple[float, ...]], token_sets: Sequence[frozenset[str]]
@@ -48,9 +57,7 @@ class StarModel:
         ]
         if self.trees is None or self.linear_share >= 1.0 or not rows:
             return linear
-        raw = self.trees.raw_scores(
-            [self._vector(r, t) for r, t in zip(rows, token_sets, strict=True)]
-        )
+        raw = self.trees.raw_scores(self.tree_inputs(rows, token_sets))
         share = self.linear_share
         scores = []
         for lin, tree_raw in zip(linear, raw.tolist(), strict=True):
@@ -58,9 +65,10 @@ class StarModel:
             scores.append({p: share * lin[p] + (1 - share) * tree_log[p] for p in PHASES})
         return scores
 
-    def _vector(self, features: tuple[float, ...], tokens: frozenset[str]) -> list[float]:
-        """The unit as the trees read it: cue features, then one 0/1 per vocabulary word."""
-        return [*features, *(1.0 if word in tokens else 0.0 for word in self.vocabulary)]
+    def tree_inputs(
+        self, rows: Sequence[tuple[float, ...]], token_sets: Sequence[frozenset[str]]
+    ) -> np.ndarray:
+        return tree_inputs(rows, token_sets, self.vocabulary, self.tree_reach)
 
     def log_scores(
         self, features: tuple[float, ...], tokens: frozenset[str] = frozenset()
@@ -92,8 +100,43 @@ class StarModel:
             "start": self.start,
             "transitions": self.transitions,
             "linear_share": self.linear_share,
+            "tree_reach": self.tree_reach,
             "trees": self.trees.to_json() if self.trees else None,
         }
+
+
+def tree_inputs(
+    rows: Sequence[tuple[float, ...]],
+    token_sets: Sequence[frozenset[str]],
+    vocabulary: Sequence[str],
+    reach: int,
+) -> np.ndarray:
+    """One answer's units as the trees read them, one row each: cue features, one 0/1 per
+    vocabulary word, then the cue features of the units 1, 1, 2, 2… before and after (zeros
+    past either end of the answer)."""
+    import numpy as np
+
+    cues = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+    words = np.array(
+        [[1.0 if word in tokens else 0.0 for word in vocabulary] for tokens in token_sets]
+    ).reshape(len(rows), len(vocabulary))
+    parts = [cues, words]
+    for distance in range(1, reach + 1):
+        parts.append(_shifted(cues, distance))  # the unit `distance` before
+        parts.append(_shifted(cues, -distance))  # the unit `distance` after
+    return np.hstack(parts)
+
+
+def _shifted(cues: np.ndarray, distance: int) -> np.ndarray:
+    """Row i of the result is row i - distance of `cues`, or zeros where that is outside."""
+    import numpy as np
+
+    out = np.zeros_like(cues)
+    if distance > 0:
+        out[distance:] = cues[:-distance]
+    else:
+        out[:distance] = cues[-distance:]
+    return out
 
 
 def _log_softmax(raw: dict[Phase, float]) -> dict[Phase, float]:
@@ -114,6 +157,7 @@ def model_from_json(data: dict) -> StarModel:
         vocabulary=tuple(data.get("vocabulary", ())),
         trees=trees_from_json(data["trees"]) if data.get("trees") else None,
         linear_share=float(data.get("linear_share", 1.0)),
+        tree_reach=int(data.get("tree_reach", 0)),
     )
 
 

@@ -41,7 +41,7 @@ class BoostedTrees:
     trees: tuple[Tree, ...]
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
-    def raw_scores(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+    def raw_scores(self, rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
         """Raw (pre-softmax) phase scores, one row per unit: shape (units, phases)."""
         import numpy as np
 

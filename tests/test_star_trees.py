@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mockint.star_model import default_model, model_from_json
+from mockint.model import Word
+from mockint.star_features import FEATURE_NAMES, split_units, unit_feature_rows, unit_tokens
+from mockint.star_model import default_model, model_from_json, tree_inputs
 from mockint.star_trees import LEAF, BoostedTrees, Tree, trees_from_json
 
 TOOLS = Path(__file__).resolve().parent.parent / "tools"
@@ -23,6 +25,11 @@ def _train_star():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _units(text: str):
+    words = tuple(Word(w, i * 0.4, i * 0.4 + 0.3) for i, w in enumerate(text.split()))
+    return split_units(words)
 
 
 # Phase 0's tree: x0 <= 0.5 → 1.0; else x1 <= 2.0 → 2.0, else 3.0. Phase 1's tree: one leaf.
@@ -81,3 +88,40 @@ def test_the_shipped_model_blends_trees_with_the_linear_score() -> None:
     assert blended != pytest.approx(linear)
     linear_only = model_from_json({**model.to_json(), "linear_share": 1.0})
     assert linear_only.unit_log_scores([row], [tokens]) == [linear]
+
+
+def test_tree_rows_carry_the_cues_of_two_units_either_side() -> None:
+    n_cues = len(FEATURE_NAMES)
+    rows = [tuple(float(10 * unit + f) for f in range(n_cues)) for unit in range(4)]
+    tokens = [frozenset({"so"}), frozenset(), frozenset({"we", "so"}), frozenset({"we"})]
+    x = tree_inputs(rows, tokens, ("so", "we"), reach=2)
+    assert x.shape == (4, n_cues + 2 + 4 * n_cues)
+    own, words = x[:, :n_cues], x[:, n_cues : n_cues + 2]
+    before_1, after_1, before_2, after_2 = np.split(x[:, n_cues + 2 :], 4, axis=1)
+    assert own.tolist() == [list(r) for r in rows]
+    assert words.tolist() == [[1, 0], [0, 0], [1, 1], [0, 1]]
+    zeros = [0.0] * n_cues
+    assert before_1.tolist() == [zeros, list(rows[0]), list(rows[1]), list(rows[2])]
+    assert after_1.tolist() == [list(rows[1]), list(rows[2]), list(rows[3]), zeros]
+    assert before_2.tolist() == [zeros, zeros, list(rows[0]), list(rows[1])]
+    assert after_2.tolist() == [list(rows[2]), list(rows[3]), zeros, zeros]
+    assert tree_inputs(rows[:1], tokens[:1], ("so", "we"), reach=2)[0, n_cues + 2 :].sum() == 0
+
+
+def test_the_shipped_trees_place_a_unit_by_its_neighbours() -> None:
+    model = default_model()
+    assert model.tree_reach == 2
+    assert model_from_json(json.loads(json.dumps(model.to_json()))).tree_reach == 2
+    units = _units(
+        "We were a small team running payments. "
+        "Each group had its own view. "
+        "I rewrote the retry logic and added idempotency keys."
+    )
+    rows = unit_feature_rows(units)
+    tokens = [unit_tokens(u) for u in units]
+    middle_trees = model.trees.raw_scores(model.tree_inputs(rows, tokens))[1]
+    # The same middle sentence, with only the cues of the sentence after it changed to those
+    # of a scene-setting one: the trees' verdict on the middle sentence moves.
+    changed = [rows[0], rows[1], rows[0]]
+    moved = model.trees.raw_scores(model.tree_inputs(changed, tokens))[1]
+    assert np.abs(moved - middle_trees).max() > 0.05

@@ -21,13 +21,17 @@ from mockint.corpus import load_corpus
 from mockint.model import PHASES, Word
 from mockint.star import STATES
 from mockint.star_features import FEATURE_NAMES, split_units, unit_feature_rows, unit_tokens
-from mockint.star_model import StarModel
+from mockint.star_model import StarModel, tree_inputs
 from mockint.star_trees import LEAF, BoostedTrees, Tree
 
 OUT = Path(__file__).resolve().parent.parent / "mockint" / "data" / "star_model.json"
 
 
 VOCABULARY_SIZE = 300
+
+# The trees also read the cues of the two units before and after each one: on answers the
+# corpus's writers did not write, this beat both one and three neighbours.
+TREE_REACH = 2
 
 
 def common_words(answers, size=VOCABULARY_SIZE):
@@ -53,22 +57,25 @@ def spoken_examples(path, train_ids):
     return examples
 
 
-def unit_examples(examples, vocabulary=()):
-    """Feature rows, phase targets and decoder-state sequences for every training unit."""
-    rows, targets, sequences = [], [], []
+def unit_examples(examples, vocabulary=(), tree_reach=TREE_REACH):
+    """For every training unit: the linear model's row (cue features, vocabulary flags), the
+    trees' row (the same plus neighbours' cues), its phase; and decoder-state sequences."""
+    rows, tree_rows, targets, sequences = [], [], [], []
     for words, gold in examples:
         units = split_units(words)
         states = []
-        for row, unit in zip(unit_feature_rows(units), units, strict=True):
-            tokens = unit_tokens(unit)
+        features = unit_feature_rows(units)
+        token_sets = [unit_tokens(unit) for unit in units]
+        for row, tokens in zip(features, token_sets, strict=True):
             rows.append((*row, *(1.0 if word in tokens else 0.0 for word in vocabulary)))
+        tree_rows.append(tree_inputs(features, token_sets, vocabulary, tree_reach))
         for unit in units:
             phase = Counter(gold[unit.first : unit.end]).most_common(1)[0][0]
             targets.append(PHASES.index(phase))
             opening = phase == "result" and all(s == "opening_result" for s in states)
             states.append("opening_result" if opening else phase)
         sequences.append(states)
-    return np.array(rows), np.array(targets), sequences
+    return np.array(rows), np.vstack(tree_rows), np.array(targets), sequences
 
 
 def fit_softmax(x, y, l2=0.3, steps=4000, rate=0.5):
@@ -198,10 +205,10 @@ def main() -> None:
     examples = text_examples(train)
     for path in args.spoken:
         examples += spoken_examples(path, train_ids)
-    x, y, sequences = unit_examples(examples, vocabulary)
+    x, x_trees, y, sequences = unit_examples(examples, vocabulary)
     w = fit_softmax(x, y, l2=args.l2)
     start, transitions = count_transitions(sequences)
-    trees = fit_trees(x, y) if args.linear_share < 1.0 else None
+    trees = fit_trees(x_trees, y) if args.linear_share < 1.0 else None
     model = StarModel(
         weights={p: tuple(round(float(v), 4) for v in w[:, i]) for i, p in enumerate(PHASES)},
         start={k: round(v, 4) for k, v in start.items()},
@@ -209,6 +216,7 @@ def main() -> None:
         vocabulary=vocabulary,
         trees=trees,
         linear_share=args.linear_share,
+        tree_reach=TREE_REACH,
     )
     # One line: the file is generated, and the trees would take tens of thousands of lines.
     OUT.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n")
