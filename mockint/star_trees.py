@@ -3,8 +3,9 @@
 A linear score adds its cues up independently, so it cannot say "a number means Result late
 in the answer but Situation in the first breath" or "a short 'I' sentence right after the
 scene is the Task". A few hundred shallow trees, fitted offline on the same unit features
-(tools/train_star.py), can. Scoring walks every tree for all units of an answer at once with
-numpy index arithmetic, so a long answer still takes a few milliseconds.
+and the cues of the units around each one (tools/train_star.py), can. Scoring walks every
+tree for all units of an answer at once with numpy index arithmetic, so a long answer still
+takes a few milliseconds.
 """
 
 from __future__ import annotations
