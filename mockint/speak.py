@@ -149,22 +149,32 @@ class PiperSpeaker:
     name = "piper"
 
     def __init__(
-        self, device: int | str | None = None, *, length_scale: float | None = None
+        self,
+        device: int | str | None = None,
+        *,
+        length_scale: float | None = None,
+        repeatable: bool = False,
     ) -> None:
         self.device = device
         # Above 1 speaks slower: 1.45 gives about 150 words a minute, an answering pace.
         self.length_scale = length_scale
+        # The voice samples a little randomness into every rendering (pitch, timing), so the
+        # same text sounds slightly different each time. A measurement that must repeat
+        # exactly turns it off and gets the voice's most likely rendering instead.
+        self.repeatable = repeatable
         self._voice: Any = None
         self.last_time_to_first_audio_s: float | None = None
 
     def _pieces(self, text: str) -> Any:
-        if self.length_scale is None:
+        if self.length_scale is None and not self.repeatable:
             return self._voice.synthesize(text)
         from piper import SynthesisConfig
 
-        return self._voice.synthesize(
-            text, syn_config=SynthesisConfig(length_scale=self.length_scale)
+        noise = 0.0 if self.repeatable else None
+        config = SynthesisConfig(
+            length_scale=self.length_scale, noise_scale=noise, noise_w_scale=noise
         )
+        return self._voice.synthesize(text, syn_config=config)
 
     def warm(self) -> None:
         if self._voice is None:

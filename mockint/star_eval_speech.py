@@ -47,7 +47,8 @@ def _piper() -> PiperSpeaker:
     from mockint.speak import PiperSpeaker
 
     # Slowed to about 150 words a minute, like a person answering; its own pace is near 220.
-    return PiperSpeaker(length_scale=1.45)
+    # Repeatable, so two runs of the evaluation hear the same audio and give the same figures.
+    return PiperSpeaker(length_scale=1.45, repeatable=True)
 
 
 def spoken_answer(
