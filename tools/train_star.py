@@ -60,22 +60,22 @@ def spoken_examples(path, train_ids):
 def unit_examples(examples, vocabulary=(), tree_reach=TREE_REACH):
     """For every training unit: the linear model's row (cue features, vocabulary flags), the
     trees' row (the same plus neighbours' cues), its phase; and decoder-state sequences."""
-    rows, tree_rows, targets, sequences = [], [], [], []
+    tree_rows, targets, sequences = [], [], []
     for words, gold in examples:
         units = split_units(words)
         states = []
-        features = unit_feature_rows(units)
         token_sets = [unit_tokens(unit) for unit in units]
-        for row, tokens in zip(features, token_sets, strict=True):
-            rows.append((*row, *(1.0 if word in tokens else 0.0 for word in vocabulary)))
-        tree_rows.append(tree_inputs(features, token_sets, vocabulary, tree_reach))
+        tree_rows.append(tree_inputs(unit_feature_rows(units), token_sets, vocabulary, tree_reach))
         for unit in units:
             phase = Counter(gold[unit.first : unit.end]).most_common(1)[0][0]
             targets.append(PHASES.index(phase))
             opening = phase == "result" and all(s == "opening_result" for s in states)
             states.append("opening_result" if opening else phase)
         sequences.append(states)
-    return np.array(rows), np.vstack(tree_rows), np.array(targets), sequences
+    x_trees = np.vstack(tree_rows)
+    # The linear model's row is the trees' row without the neighbours.
+    x = x_trees[:, : len(FEATURE_NAMES) + len(vocabulary)]
+    return x, x_trees, np.array(targets), sequences
 
 
 def fit_softmax(x, y, l2=0.3, steps=4000, rate=0.5):
