@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from mockint.transcribe import DEFAULT_MODEL
+
 
 @click.command("eval-star")
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
@@ -40,6 +42,12 @@ import click
     show_default=True,
     help="Voices for --spoken (repeat for both; piper needs mockint[voice]).",
 )
+@click.option(
+    "--model",
+    default=DEFAULT_MODEL,
+    show_default=True,
+    help="Speech model for --spoken (as for analyze), to see how a larger recogniser helps.",
+)
 @click.option("--limit", type=int, help="Score only the first N answers.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_star(
@@ -50,6 +58,7 @@ def eval_star(
     limit: int | None,
     as_json: bool,
     voices: tuple[str, ...],
+    model: str,
 ) -> None:
     """Score the STAR segmenter on labelled answers (JSON Lines, see tests/data/star).
 
@@ -68,7 +77,7 @@ def eval_star(
     if spoken:
         from mockint.transcribe import load_transcriber
 
-        transcriber = load_transcriber()
+        transcriber = load_transcriber(model)
     results: dict[str, dict] = {}
     # Each condition is (voice, rate): text only, espeak at each rate, or Piper at its own pace.
     conditions: list[tuple[str | None, int | None]] = [(None, None)]

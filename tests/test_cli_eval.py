@@ -54,3 +54,16 @@ def test_spoken_evaluation_on_a_small_subset(tmp_path):
     for figures in by_voice.values():
         assert figures["segmenter"]["all"]["answers"] == 2
         assert figures["segmenter"]["all"]["accuracy"] >= 0.80
+
+
+def test_spoken_evaluation_loads_the_model_it_is_given(tmp_path):
+    """--model reaches the recogniser: a folder that holds no converted model is refused by
+    name before anything is spoken."""
+    not_a_model = tmp_path / "not-a-model"
+    not_a_model.mkdir()
+    result = CliRunner().invoke(
+        cli, ["eval-star", str(CORPUS), "--spoken", "--limit", "1", "--model", str(not_a_model)]
+    )
+    assert result.exit_code != 0
+    assert "not a converted Whisper model" in str(result.exception)
+    assert str(not_a_model) in str(result.exception)
