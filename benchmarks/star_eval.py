@@ -1,9 +1,9 @@
 """Full STAR segmentation evaluation on the held-out answers — the corpus's dev split and
 the answers written apart from the model's design (star-outside) — as text, then spoken by
-espeak-ng and by the Piper voice through the bundled model. Last line: the lowest spoken word
-accuracy.
+espeak-ng and by the Piper voice through the bundled model (or --model). Last line: the
+lowest spoken word accuracy.
 
-    python benchmarks/star_eval.py [--rates 150 130 170] [--corpus DIR ...]
+    python benchmarks/star_eval.py [--rates 150 130 170] [--corpus DIR ...] [--model base]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rates", type=int, nargs="+", default=[150, 130, 170])
     parser.add_argument("--corpus", type=Path, nargs="+", default=CORPORA)
+    parser.add_argument("--model", default="tiny.en", help="recogniser for the spoken runs")
     args = parser.parse_args()
     spoken = []
     for corpus in args.corpus:
@@ -42,6 +43,7 @@ def main() -> None:
             "--voice=espeak",
             "--voice=piper",
             *[f"--rate={r}" for r in args.rates],
+            f"--model={args.model}",
         )
         for label, by_method in figures.items():
             for method, parts in by_method.items():
