@@ -32,7 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rates", type=int, nargs="+", default=[150, 130, 170])
     parser.add_argument("--corpus", type=Path, nargs="+", default=CORPORA)
-    parser.add_argument("--model", default="tiny.en", help="recogniser for the spoken runs")
+    parser.add_argument("--model", help="recogniser for the spoken runs (default: the bundled one)")
     args = parser.parse_args()
     spoken = []
     for corpus in args.corpus:
@@ -43,7 +43,7 @@ def main() -> None:
             "--voice=espeak",
             "--voice=piper",
             *[f"--rate={r}" for r in args.rates],
-            f"--model={args.model}",
+            *([f"--model={args.model}"] if args.model else []),
         )
         for label, by_method in figures.items():
             for method, parts in by_method.items():
