@@ -278,6 +278,17 @@ COMPARISON = _rx(
 PAST_STATE = _rx(r"was", r"were", r"had", r"wasn't", r"weren't", r"didn't have")
 FUTURE_MODAL = _rx(r"would", r"could", r"should", r"might", r"will", r"going to")
 OPENER = _rx(r"so", r"basically", r"okay", r"yeah", r"well", r"alright", r"um", r"uh")
+# Everyday ways of announcing the ending before telling the story ("Long story short, we
+# never missed a settlement again.").
+ANNOUNCED_ENDING = (
+    r"long story short",
+    r"spoiler",
+    r"(?:the )?bottom line",
+    r"(?:the )?upshot",
+    r"cut to the chase",
+    r"the headline",
+    r"in a nutshell",
+)
 RESULT_FIRST = _rx(
     r"let me (?:explain|walk|back up|tell|start|go back|rewind)",
     r"i (?:will|can|should) (?:explain|walk|tell|back up|go back|start)",
@@ -290,6 +301,9 @@ RESULT_FIRST = _rx(
     r"i'll (?:walk|explain|tell)",
     # A recogniser often drops the "'ll" of "I'll walk you through…".
     r"i walk you through",
+    r"(?:the )?(?:end|net) result",
+    r"start with the (?:end|ending|outcome|result)",
+    *ANNOUNCED_ENDING,
 )
 
 # A short sentence that hands over from an outcome told first to the story behind it.
@@ -305,6 +319,8 @@ PIVOT = _rx(
     r"the how",
     r"how we got (?:there|here)",
     r"(?:rewind|back up) a (?:bit|little)",
+    # An announced ending hands over the same way: the story comes next.
+    *ANNOUNCED_ENDING,
 )
 # Words a speaker puts before the first real word of a sentence.
 _LEAD_IN = {

@@ -80,6 +80,26 @@ def test_result_stated_first_is_labelled_result_then_the_story_follows():
     assert accuracy >= 0.85
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Long story short, settlement failures went from four a month to none.",
+        "Spoiler: nobody has been paged for a settlement failure since.",
+        "The bottom line is that the Friday batch has not failed once this year.",
+        "To cut to the chase, the weekend pages stopped completely.",
+        "The headline is that the settlement batch became boring.",
+        "In a nutshell, we took failed settlements down to zero.",
+    ],
+)
+def test_an_everyday_result_first_opening_without_a_pivot(opening):
+    # People announce the ending in many ways and often go straight into the story
+    # without "let me explain how": the opening alone has to mark it.
+    _accuracy_value, labels = _accuracy([("result", opening), *WELL_FORMED])
+    n_opening = len(opening.split())
+    assert set(labels[:n_opening]) == {"result"}
+    assert labels[n_opening] == "situation"
+
+
 def test_situation_only_answer_has_no_action_or_result():
     _accuracy_value, labels = _accuracy([WELL_FORMED[0]])
     assert set(labels) == {"situation"}
