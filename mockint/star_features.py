@@ -288,6 +288,7 @@ ANNOUNCED_ENDING = (
     r"cut to the chase",
     r"the headline",
     r"in a nutshell",
+    r"start with the (?:end|ending|outcome|result)",
 )
 RESULT_FIRST = _rx(
     r"let me (?:explain|walk|back up|tell|start|go back|rewind)",
@@ -302,7 +303,6 @@ RESULT_FIRST = _rx(
     # A recogniser often drops the "'ll" of "I'll walk you through…".
     r"i walk you through",
     r"(?:the )?(?:end|net) result",
-    r"start with the (?:end|ending|outcome|result)",
     *ANNOUNCED_ENDING,
 )
 
@@ -314,7 +314,6 @@ PIVOT = _rx(
     r"(?:here's|here is|this is) (?:how|what happened|the story|where it)",
     r"how (?:it|that|this|we|i) (?:happened|started|began|came|got|went)",
     r"(?:the )?short version",
-    r"start with the (?:end|outcome|result|ending)",
     r"that's (?:the|where it) (?:failure|result|outcome|ending|ends|punchline)",
     r"the how",
     r"how we got (?:there|here)",
