@@ -46,7 +46,8 @@ def split_units(words: Sequence[Word]) -> tuple[Unit, ...]:
     bounds: list[tuple[int, int]] = []
     for first, end in zip(cuts, cuts[1:], strict=False):
         if end > first:
-            bounds.extend(_split_long(words, first, end))
+            for part in _split_at_pivot(words, first, end):
+                bounds.extend(_split_long(words, *part))
     return tuple(
         Unit(first, end, " ".join(w.text for w in words[first:end])) for first, end in bounds
     )
@@ -81,6 +82,28 @@ def _split_long(words: Sequence[Word], first: int, end: int) -> list[tuple[int, 
         return [(first, end)]
     cut = min(candidates, key=lambda i: abs(i - middle))
     return _split_long(words, first, cut) + _split_long(words, cut, end)
+
+
+# Where a pivot can still hand over to the story: it comes in the opening breaths.
+_PIVOT_REACH_WORDS = 80
+
+
+def _split_at_pivot(words: Sequence[Word], first: int, end: int) -> list[tuple[int, int]]:
+    """Cut a sentence right after a pivot inside it ("…cut the bill by a million a year, and
+    I'll walk you through how | we were an ad-tech company…"): a recogniser that misses the
+    full stop after the pivot joins the result told first to the situation that follows."""
+    if first >= _PIVOT_REACH_WORDS:
+        return [(first, end)]
+    for cut in range(first + 4, end - 3):
+        # The longest pivot is seven words, so only the words just before the cut matter.
+        if _PIVOT_AT_END.search(_norm(" ".join(w.text for w in words[max(first, cut - 8) : cut]))):
+            # The pivot's own tail ("…walk you | through how") stays with it.
+            while cut < end and words[cut].text.lower().strip(".,") in ("through", "how"):
+                cut += 1
+            if end - cut >= 4:
+                return [(first, cut), (cut, end)]
+            break
+    return [(first, end)]
 
 
 def _norm(text: str) -> str:
@@ -318,9 +341,11 @@ PIVOT = _rx(
     r"the how",
     r"how we got (?:there|here)",
     r"(?:rewind|back up) a (?:bit|little)",
+    r"(?:that's|that is) how (?:this|it|that|the story) (?:one )?(?:ends|ended)",
     # An announced ending hands over the same way: the story comes next.
     *ANNOUNCED_ENDING,
 )
+_PIVOT_AT_END = re.compile(r"(?:" + PIVOT.pattern + r")\s*$")
 # Words a speaker puts before the first real word of a sentence.
 _LEAD_IN = {
     "so",
@@ -473,7 +498,7 @@ def cue_features(unit: Unit) -> dict[str, float]:
         "question": 1.0 if "?" in unit.text else 0.0,
         "i_minus_we": i_rate - we_rate,
         "log_len": math.log(n_words),
-        "pivot": 1.0 if PIVOT.search(text) and n_words <= 25 else 0.0,
+        "pivot": 1.0 if PIVOT.search(text) and n_words <= 40 else 0.0,
         "starts_with_i": 1.0 if first in ("i", "i've", "i'd", "me", "myself") else 0.0,
         "starts_with_we": 1.0 if first in ("we", "we've", "we'd", "our", "us") else 0.0,
         "starts_with_verb": 1.0 if _looks_past_verb(first) else 0.0,

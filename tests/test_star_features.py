@@ -90,3 +90,27 @@ def test_a_pivot_still_counts_when_the_recogniser_drops_its_ll():
     for pivot in ("I'll walk you through how we did it.", "I walk you through how we did it."):
         assert cue_features(_unit(pivot))["pivot"] == 1.0, pivot
         assert cue_features(_unit(pivot))["result_first_cue"] >= 1.0, pivot
+
+
+def test_a_pivot_whose_full_stop_was_dropped_still_ends_its_unit():
+    heard = _words(
+        "We cut the cloud bill by a million a year, and I walk you through how we were "
+        "an ad tech company with nine hundred servers."
+    )
+    texts = _texts(heard)
+    assert texts[0].endswith("and I walk you through how"), texts
+    assert texts[1].startswith("we were an ad tech company"), texts
+
+
+def test_a_pivot_that_closes_its_own_sentence_is_not_cut_off_it():
+    for sentence in (
+        "We cut the cloud bill by a million a year, and I will walk you through how we did it.",
+        "So the result was that we lost the customer, that's how this one ends.",
+    ):
+        assert _texts(_words(sentence)) == [sentence]
+
+
+def test_a_pivot_deep_into_the_answer_does_not_cut():
+    story = " ".join(["We had a slow build and nobody owned it."] * 9)
+    texts = _texts(_words(f"{story} It got fixed and I walk you through how we were a team."))
+    assert texts[-1] == "It got fixed and I walk you through how we were a team."
