@@ -2,7 +2,8 @@
 
 Words are grouped into sentence units (star_features), each unit is scored for the four
 phases by a linear model and boosted trees over interview cues (star_model, star_trees),
-and an order-aware Viterbi decode picks the best phase sequence. The decoder prefers
+each gap between units is scored for how likely the phase changes there, and an
+order-aware Viterbi decode picks the best phase sequence. The decoder prefers
 Situation → Task → Action → Result, allows any phase to be skipped, and allows a Result
 stated up front (a separate "opening result" state that hands over to the story).
 """
@@ -43,11 +44,19 @@ def segment(words: Sequence[Word], model: StarModel | None = None) -> Segmentati
 def decode(units: Sequence[Unit], model: StarModel) -> list[str]:
     """Viterbi over units with the model's phase scores and order-aware transitions."""
     n_units = len(units)
-    emissions = model.unit_log_scores(unit_feature_rows(units), [unit_tokens(u) for u in units])
+    rows = unit_feature_rows(units)
+    emissions = model.unit_log_scores(rows, [unit_tokens(u) for u in units])
     weights = [math.log1p(unit.end - unit.first) for unit in units]
+    gaps = model.change_log_odds(rows)
 
     def emit(t: int, state: str) -> float:
         return weights[t] * emissions[t][STATE_PHASE[state]]
+
+    def move(t: int, prev: str, state: str) -> float:
+        change, stay = gaps[t - 1]
+        return model.log_transition(prev, state) + model.change_weight * (
+            stay if prev == state else change
+        )
 
     best = {s: model.log_start(s) + emit(0, s) for s in STATES}
     back: list[dict[str, str]] = []
@@ -56,7 +65,7 @@ def decode(units: Sequence[Unit], model: StarModel) -> list[str]:
         pointers: dict[str, str] = {}
         for state in STATES:
             prev, score = max(
-                ((p, best[p] + model.log_transition(p, state)) for p in STATES),
+                ((p, best[p] + move(t, p, state)) for p in STATES),
                 key=lambda item: item[1],
             )
             step[state] = score + emit(t, state)

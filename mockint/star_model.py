@@ -22,7 +22,7 @@ from mockint.star_trees import BoostedTrees, trees_from_json
 if TYPE_CHECKING:
     import numpy as np
 
-MODEL_SCHEMA = "mockint.star-model/2"
+MODEL_SCHEMA = "mockint.star-model/3"
 _NEG_INF = -1e9
 
 
@@ -47,6 +47,19 @@ class StarModel:
     # placed by what surrounds it; words of the neighbours are left out, since they taught
     # the model its own corpus's phrasing rather than how stories run.
     tree_reach: int = 0
+    # Trees that read two neighbouring units side by side and score how likely the phase
+    # changes between them; the decoder adds change_weight times that log-probability to
+    # every move (or stay). Unit scores alone cannot say "these two sentences go together".
+    change_trees: BoostedTrees | None = None
+    change_weight: float = 0.0
+
+    def change_log_odds(self, rows: Sequence[tuple[float, ...]]) -> list[tuple[float, float]]:
+        """For each gap between units: log P(the phase changes here), log P(it stays)."""
+        if self.change_trees is None or self.change_weight == 0.0 or len(rows) < 2:
+            return [(0.0, 0.0)] * max(0, len(rows) - 1)
+        logits = self.change_trees.raw_scores(change_inputs(rows))[:, 0].tolist()
+        # log sigmoid of the logit and of its negative, kept finite for large logits.
+        return [(-_softplus(-z), -_softplus(z)) for z in logits]
 
     def unit_log_scores(
         self, rows: Sequence[tuple[float, ...]], token_sets: Sequence[frozenset[str]]
@@ -102,6 +115,8 @@ class StarModel:
             "linear_share": self.linear_share,
             "tree_reach": self.tree_reach,
             "trees": self.trees.to_json() if self.trees else None,
+            "change_trees": self.change_trees.to_json() if self.change_trees else None,
+            "change_weight": self.change_weight,
         }
 
 
@@ -125,6 +140,20 @@ def tree_inputs(
         parts.append(_shifted(cues, distance))  # the unit `distance` before
         parts.append(_shifted(cues, -distance))  # the unit `distance` after
     return np.hstack(parts)
+
+
+def change_inputs(rows: Sequence[tuple[float, ...]]) -> np.ndarray:
+    """One row per gap between units, as the change trees read it: the features of the unit
+    before, of the unit after, and how they differ."""
+    import numpy as np
+
+    x = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+    before, after = x[:-1], x[1:]
+    return np.hstack([before, after, after - before])
+
+
+def _softplus(z: float) -> float:
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
 
 
 def _shifted(cues: np.ndarray, distance: int) -> np.ndarray:
@@ -158,6 +187,8 @@ def model_from_json(data: dict) -> StarModel:
         trees=trees_from_json(data["trees"]) if data.get("trees") else None,
         linear_share=float(data.get("linear_share", 1.0)),
         tree_reach=int(data.get("tree_reach", 0)),
+        change_trees=trees_from_json(data["change_trees"]) if data.get("change_trees") else None,
+        change_weight=float(data.get("change_weight", 0.0)),
     )
 
 

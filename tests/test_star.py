@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from mockint.corpus import load_corpus
 from mockint.star import segment
 from mockint.star_eval import position_baseline, score_answer, summarize
+from mockint.star_model import default_model
+from mockint.star_trees import LEAF, BoostedTrees, Tree
 from tests.helpers import phased_words
 
 CORPUS = Path(__file__).parent / "data" / "star"
@@ -50,6 +53,25 @@ def test_every_word_gets_a_phase_and_spans_cover_the_answer():
     assert result.spans[0].first_word == 0 and result.spans[-1].end_word == len(words)
     for before, after in zip(result.spans, result.spans[1:], strict=False):
         assert before.end_word == after.first_word and before.phase != after.phase
+
+
+def _constant_change_trees(log_odds: float) -> BoostedTrees:
+    return BoostedTrees(baseline=(log_odds,), trees=(Tree(0, (LEAF,), (0.0,), (0,), (0,), (0.0,)),))
+
+
+def test_the_decoder_listens_to_the_phase_change_trees():
+    words, _gold = phased_words(WELL_FORMED)
+    shipped = default_model()
+
+    def phases(model):
+        return [s.phase for s in segment(words, model).spans]
+
+    assert phases(shipped) == ["situation", "task", "action", "result"]
+    # Trees sure that no gap is a phase change hold the whole answer in one phase…
+    never = replace(shipped, change_trees=_constant_change_trees(-1000.0), change_weight=1.0)
+    assert len(phases(never)) == 1
+    # …and weigh nothing at weight zero.
+    assert phases(replace(never, change_weight=0.0)) == phases(replace(shipped, change_weight=0.0))
 
 
 def test_well_formed_answer_is_segmented_in_order():

@@ -13,7 +13,7 @@ import pytest
 
 from mockint.model import Word
 from mockint.star_features import FEATURE_NAMES, split_units, unit_feature_rows, unit_tokens
-from mockint.star_model import default_model, model_from_json, tree_inputs
+from mockint.star_model import change_inputs, default_model, model_from_json, tree_inputs
 from mockint.star_trees import LEAF, BoostedTrees, Tree, trees_from_json
 
 TOOLS = Path(__file__).resolve().parent.parent / "tools"
@@ -125,3 +125,50 @@ def test_the_shipped_trees_place_a_unit_by_its_neighbours() -> None:
     changed = [rows[0], rows[1], rows[0]]
     moved = model.trees.raw_scores(model.tree_inputs(changed, tokens))[1]
     assert np.abs(moved - middle_trees).max() > 0.05
+
+
+def test_change_rows_set_each_unit_beside_the_next() -> None:
+    n_cues = len(FEATURE_NAMES)
+    rows = [tuple(float(10 * unit + f) for f in range(n_cues)) for unit in range(3)]
+    x = change_inputs(rows)
+    assert x.shape == (2, 3 * n_cues)
+    before, after, difference = np.split(x, 3, axis=1)
+    assert before.tolist() == [list(rows[0]), list(rows[1])]
+    assert after.tolist() == [list(rows[1]), list(rows[2])]
+    assert difference.tolist() == [[10.0] * n_cues] * 2
+
+
+def test_exported_change_trees_give_the_library_s_log_odds() -> None:
+    from sklearn import ensemble
+
+    rng = np.random.default_rng(1)
+    x = np.c_[rng.integers(0, 2, (500, 2)), rng.normal(size=(500, 3))]
+    y = ((x[:, 0] + (x[:, 2] > 0.3) + rng.integers(0, 2, 500)) >= 2).astype(int)
+    fitted = ensemble.HistGradientBoostingClassifier(max_iter=25, max_depth=3, random_state=0)
+    fitted.fit(x, y)
+    trees = _train_star().export_trees(fitted)
+    probe = np.r_[x[:40], rng.normal(size=(40, 5)) * 3]
+    raw = trees.raw_scores(probe.tolist())
+    assert raw.shape == (80, 1)
+    assert np.abs(raw[:, 0] - fitted.decision_function(probe)).max() < 1e-5
+
+
+def test_the_shipped_model_scores_every_gap_for_a_phase_change() -> None:
+    model = default_model()
+    assert model.change_trees is not None and 0.0 < model.change_weight < 1.0
+    again = model_from_json(json.loads(json.dumps(model.to_json())))
+    units = _units(
+        "We were a small team running payments. "
+        "My manager asked me to own the outage reviews. "
+        "I rewrote the retry logic and added idempotency keys. "
+        "I also paired with the on-call engineer on the alerts."
+    )
+    rows = unit_feature_rows(units)
+    gaps = model.change_log_odds(rows)
+    assert gaps == again.change_log_odds(rows)
+    assert len(gaps) == len(units) - 1
+    for change, stay in gaps:
+        assert math.exp(change) + math.exp(stay) == pytest.approx(1.0)
+    # Two action sentences in a row are likelier to stay in one phase than the scene and
+    # the responsibility after it.
+    assert gaps[2][0] < gaps[0][0]
