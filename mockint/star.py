@@ -47,7 +47,7 @@ def decode(units: Sequence[Unit], model: StarModel) -> list[str]:
     rows = unit_feature_rows(units)
     emissions = model.unit_log_scores(rows, [unit_tokens(u) for u in units])
     weights = [math.log1p(unit.end - unit.first) for unit in units]
-    gaps = model.change_log_odds(rows)
+    gaps = model.change_log_probs(rows)
 
     def emit(t: int, state: str) -> float:
         return weights[t] * emissions[t][STATE_PHASE[state]]

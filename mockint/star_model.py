@@ -1,5 +1,5 @@
-"""The STAR segmenter's parameters: a linear phase scorer, boosted trees beside it, and
-order-aware transitions.
+"""The STAR segmenter's parameters: a linear phase scorer, boosted trees beside it, trees
+that score each gap between units for a phase change, and order-aware transitions.
 
 Everything is fitted offline on the training split of the labelled corpus
 (tools/train_star.py) and shipped as JSON, so scoring needs no learning library.
@@ -53,7 +53,7 @@ class StarModel:
     change_trees: BoostedTrees | None = None
     change_weight: float = 0.0
 
-    def change_log_odds(self, rows: Sequence[tuple[float, ...]]) -> list[tuple[float, float]]:
+    def change_log_probs(self, rows: Sequence[tuple[float, ...]]) -> list[tuple[float, float]]:
         """For each gap between units: log P(the phase changes here), log P(it stays)."""
         if self.change_trees is None or self.change_weight == 0.0 or len(rows) < 2:
             return [(0.0, 0.0)] * max(0, len(rows) - 1)

@@ -164,8 +164,8 @@ def test_the_shipped_model_scores_every_gap_for_a_phase_change() -> None:
         "I also paired with the on-call engineer on the alerts."
     )
     rows = unit_feature_rows(units)
-    gaps = model.change_log_odds(rows)
-    assert gaps == again.change_log_odds(rows)
+    gaps = model.change_log_probs(rows)
+    assert gaps == again.change_log_probs(rows)
     assert len(gaps) == len(units) - 1
     for change, stay in gaps:
         assert math.exp(change) + math.exp(stay) == pytest.approx(1.0)

@@ -62,6 +62,11 @@ def spoken_examples(path, train_ids):
     return examples
 
 
+def unit_phase(unit, gold):
+    """The gold phase most of a unit's words have."""
+    return Counter(gold[unit.first : unit.end]).most_common(1)[0][0]
+
+
 def unit_examples(examples, vocabulary=(), tree_reach=TREE_REACH):
     """For every training unit: the linear model's row (cue features, vocabulary flags), the
     trees' row (the same plus neighbours' cues), its phase; and decoder-state sequences."""
@@ -72,7 +77,7 @@ def unit_examples(examples, vocabulary=(), tree_reach=TREE_REACH):
         token_sets = [unit_tokens(unit) for unit in units]
         tree_rows.append(tree_inputs(unit_feature_rows(units), token_sets, vocabulary, tree_reach))
         for unit in units:
-            phase = Counter(gold[unit.first : unit.end]).most_common(1)[0][0]
+            phase = unit_phase(unit, gold)
             targets.append(PHASES.index(phase))
             opening = phase == "result" and all(s == "opening_result" for s in states)
             states.append("opening_result" if opening else phase)
@@ -91,7 +96,7 @@ def change_examples(examples):
         units = split_units(words)
         if len(units) < 2:
             continue
-        phases = [Counter(gold[u.first : u.end]).most_common(1)[0][0] for u in units]
+        phases = [unit_phase(unit, gold) for unit in units]
         rows.append(change_inputs(unit_feature_rows(units)))
         changed += [int(a != b) for a, b in zip(phases, phases[1:], strict=False)]
     return np.vstack(rows), np.array(changed)
