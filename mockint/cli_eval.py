@@ -48,7 +48,7 @@ from mockint.transcribe import DEFAULT_MODEL
     show_default=True,
     help="Speech model for --spoken (as for analyze), to see how a larger recogniser helps.",
 )
-@click.option("--limit", type=int, help="Score only the first N answers.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N answers.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_star(
     corpus: tuple[Path, ...],
@@ -68,10 +68,21 @@ def eval_star(
     proportions of the timing targets.
     """
     from mockint.corpus import load_corpus
+    from mockint.errors import MockintError
     from mockint.star import segment
-    from mockint.star_eval import AnswerScore, position_baseline, score_answer, summarize
+    from mockint.star_eval import (
+        AnswerScore,
+        is_hard_case,
+        position_baseline,
+        score_answer,
+        summarize,
+    )
 
     answers = [a for a in load_corpus(corpus) if split == "all" or a.split == split]
+    if not answers:
+        # Figures over no answers would read as a score; say what is missing instead.
+        where = ", ".join(str(path) for path in corpus)
+        raise MockintError(f"{where}: no answers in the {split} split (try --split all)")
     answers = answers[:limit] if limit else answers
     transcriber = None
     if spoken:
@@ -103,14 +114,7 @@ def eval_star(
             ):
                 score = score_answer(words, gold, labels)
                 scored[name].append(score)
-                if set(answer.hard) & {
-                    "no_task",
-                    "no_result",
-                    "result_first",
-                    "rambling_situation",
-                    "situation_only",
-                    "no_situation",
-                }:
+                if is_hard_case(answer.hard):
                     hard[name].append(score)
         label = "text" if voice is None else f"{voice}@{rate}wpm" if rate else voice
         results[label] = {
@@ -127,6 +131,9 @@ def eval_star(
         click.echo(f"{label}: {len(answers)} answers ({split})")
         for name, parts in by_method.items():
             for part, r in parts.items():
+                if not r["answers"]:
+                    click.echo(f"  {name:<9} {part:<4} (no answers)")
+                    continue
                 f1 = " ".join(f"{p[:4]}={v:.2f}" for p, v in r["f1"].items())
                 click.echo(
                     f"  {name:<9} {part:<4} accuracy={r['accuracy']:.3f} "

@@ -96,6 +96,8 @@ def _parse(path: Path, line_no: int, line: str) -> LabelledAnswer:
         raise MockintError(f"{where}: not valid JSON (nested too deeply)") from None
     except (KeyError, TypeError, AttributeError) as error:
         raise MockintError(f"{where}: missing or malformed field {error}") from None
+    if not answer.segments:
+        raise MockintError(f"{where}: answer {answer.id!r} has no segments")
     for phase, text in answer.segments:
         if phase not in PHASES:
             raise MockintError(f"{where}: unknown phase {phase!r}")

@@ -10,6 +10,16 @@ from dataclasses import dataclass
 from mockint.model import PHASE_TARGETS, PHASES, Phase, Word
 from mockint.star import spans_from_labels
 
+# The corpus tags that make an answer a hard case: a phase skipped, the result told first,
+# a rambling situation. Other tags ("lesson_end") describe style, not difficulty.
+HARD_CASE_TAGS = frozenset(
+    {"no_task", "no_result", "no_situation", "situation_only", "result_first", "rambling_situation"}
+)
+
+
+def is_hard_case(tags: Sequence[str]) -> bool:
+    return not HARD_CASE_TAGS.isdisjoint(tags)
+
 
 @dataclass(frozen=True, slots=True)
 class AnswerScore:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,50 @@ def test_spoken_evaluation_loads_the_model_it_is_given(tmp_path):
     assert result.exit_code != 0
     assert "not a converted Whisper model" in str(result.exception)
     assert str(not_a_model) in str(result.exception)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param([], id="empty file"),
+        pytest.param(
+            [{"id": "t", "split": "train", "segments": [{"phase": "task", "text": "I led it."}]}],
+            id="training answers only",
+        ),
+    ],
+)
+def test_a_corpus_with_nothing_to_score_is_refused_in_one_line(tmp_path, lines):
+    """No answers in the split is an error naming the file, not a table of zeros."""
+    corpus = tmp_path / "mine.jsonl"
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = subprocess.run(
+        [sys.executable, "-m", "mockint", "eval-star", str(corpus)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"mockint: {corpus}: no answers in the dev split (try --split all)"
+    ]
+
+
+def test_a_corpus_without_hard_cases_says_so_rather_than_scoring_zero(tmp_path):
+    answer = {
+        "id": "plain",
+        "split": "dev",
+        "segments": [
+            {"phase": "situation", "text": "We ran a small team."},
+            {"phase": "action", "text": "I wrote the plan and shipped it."},
+        ],
+    }
+    corpus = tmp_path / "plain.jsonl"
+    corpus.write_text(json.dumps(answer) + "\n")
+    result = CliRunner().invoke(cli, ["eval-star", str(corpus)])
+    assert result.exit_code == 0, result.output
+    hard_lines = [line.split() for line in result.stdout.splitlines() if " hard " in line]
+    assert hard_lines == [
+        ["segmenter", "hard", "(no", "answers)"],
+        ["position", "hard", "(no", "answers)"],
+    ]
+    assert "segmenter all  accuracy=" in result.stdout

@@ -73,3 +73,6 @@ def test_corpus_loader_names_file_and_line(tmp_path):
     bad.write_text(json.dumps(good) + "\n" + json.dumps(good) + "\n")
     with pytest.raises(MockintError, match=r"c\.jsonl:2: duplicate answer id 'x'"):
         load_corpus([bad])
+    bad.write_text(json.dumps({**good, "segments": []}) + "\n")
+    with pytest.raises(MockintError, match=r"c\.jsonl:1: answer 'x' has no segments"):
+        load_corpus([bad])
