@@ -305,7 +305,9 @@ class WhisperTranscriber:
         filtered: the pauses are cut out already, so the speech filter is not run again."""
         import ctranslate2
 
-        # A fixed seed makes the same audio give the same words every time.
+        # A fixed seed makes a process's decodes repeatable run after run. It does not make
+        # them independent of one another: CTranslate2 seeds its worker thread's generator
+        # once, so a decode that falls back to sampling depends on earlier sampled decodes.
         ctranslate2.set_random_seed(0)
         segments, info = self._model.transcribe(
             samples,

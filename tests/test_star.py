@@ -194,6 +194,27 @@ def test_spoken_training_answers_are_training_answers_and_match_their_text():
         assert difflib.SequenceMatcher(a=written, b=heard, autojunk=False).ratio() >= 0.6
 
 
+def test_spoken_training_answers_are_written_as_the_transcriber_writes_words_today():
+    """The model learns what the recogniser does to an answer, so its spoken copies must come
+    from the transcriber as it is now. Since it joins the pieces Whisper splits a word into
+    ("hard" "-coded", "400" ",000"), no recognised word starts with a hyphen, comma, full stop
+    or percent sign; copies made before that would, and would teach the cues broken words.
+    If transcription changes again, run tools/speak_corpus.py again."""
+    import json
+    import re
+
+    detached_piece = re.compile(r"^[-,.%]")
+    pieces = [
+        (record["id"], text)
+        for path in sorted(SPOKEN_TRAINING.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        for record in [json.loads(line)]
+        for text, _start, _end in record["words"]
+        if detached_piece.match(text)
+    ]
+    assert pieces == []
+
+
 def test_answers_written_apart_from_the_model_floor():
     """Answers written for evaluation only, in styles the training texts do not share."""
     outside = load_corpus([Path(__file__).parent / "data" / "star-outside"])
