@@ -1,4 +1,5 @@
-"""faster-whisper adapter: with whisper_features.py, the only code that sees its types.
+"""faster-whisper adapter: with whisper_features.py and whisper_reseed.py, the only code that
+sees its types.
 
 Models are named by `--model`: the bundled offline `tiny.en` (default), a local folder of a
 converted model, `base` / `small` from the optional split packages (joined once into the
@@ -12,6 +13,7 @@ import importlib.util
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -21,6 +23,7 @@ from mockint.errors import MockintError
 from mockint.model import SAMPLE_RATE_HZ, Transcript, Word
 from mockint.paths import cache_home
 from mockint.whisper_features import SteadyFeatures
+from mockint.whisper_reseed import FreshAfterSampling
 
 if TYPE_CHECKING:
     import numpy as np
@@ -209,15 +212,25 @@ class WhisperTranscriber:
         self.model_name = source.name
         self._initial_prompt = initial_prompt
         self._beam_size = beam_size
+        threads = cpu_threads or usable_cores()
         try:
             self._model = WhisperModel(
-                source.location,
-                device="cpu",
-                compute_type=compute_type,
-                cpu_threads=cpu_threads or usable_cores(),
+                source.location, device="cpu", compute_type=compute_type, cpu_threads=threads
             )
         except (RuntimeError, ValueError, OSError) as error:
             raise MockintError(f"cannot load speech model '{model}': {error}") from None
+        import ctranslate2
+
+        # The same audio is heard the same whatever was decoded before it (whisper_reseed).
+        self._decoder = FreshAfterSampling(
+            self._model.model,
+            lambda: ctranslate2.models.Whisper(
+                source.location, device="cpu", compute_type=compute_type, intra_threads=threads
+            ),
+        )
+        self._model.model = self._decoder
+        # One decode at a time: a rebuild must not pull the model from under another.
+        self._decoding = threading.Lock()
         # Spectrogram numbers that do not depend on how much audio surrounds a window, so a
         # transcript made while recording matches one pass over the finished file.
         self._features = SteadyFeatures(self._model.feature_extractor)
@@ -303,11 +316,26 @@ class WhisperTranscriber:
     ) -> tuple[SpeechPass, float]:
         """The words Whisper hears with this prompt, and the seconds of speech it heard.
         filtered: the pauses are cut out already, so the speech filter is not run again."""
+        with self._decoding:
+            self._decoder.fresh()
+            return self._decode_now(
+                samples, offset_s, prompt, limits, filtered=filtered, one_window=one_window
+            )
+
+    def _decode_now(
+        self,
+        samples: np.ndarray,
+        offset_s: float,
+        prompt: str | None,
+        limits: dict[str, Any],
+        *,
+        filtered: bool,
+        one_window: bool,
+    ) -> tuple[SpeechPass, float]:
         import ctranslate2
 
-        # A fixed seed makes a process's decodes repeatable run after run. It does not make
-        # them independent of one another: CTranslate2 seeds its worker thread's generator
-        # once, so a decode that falls back to sampling depends on earlier sampled decodes.
+        # The seed a fresh model's worker takes when it first samples: a sampled retry draws
+        # the same numbers every time, in any process.
         ctranslate2.set_random_seed(0)
         segments, info = self._model.transcribe(
             samples,

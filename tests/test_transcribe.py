@@ -175,3 +175,56 @@ def test_a_long_stretch_decoded_in_a_hurry_stays_within_whisper_s_token_limit():
     audio = decode_file(SAMPLES / "well-formed.ogg")[: 60 * SAMPLE_RATE_HZ]
     transcript = load_transcriber().transcribe(audio, retry_unsure=False)
     assert len(transcript.words) > 120
+
+
+@pytest.mark.slow
+def test_a_sampled_decode_draws_the_same_numbers_again_once_the_model_is_rebuilt():
+    """CTranslate2 seeds a worker's generator once, so sampling twice draws different numbers,
+    seed or no seed; a rebuilt model starts from the seed again."""
+    import ctranslate2
+    from faster_whisper import WhisperModel
+
+    from mockint.audio import decode_file
+    from mockint.whisper_reseed import FreshAfterSampling
+
+    location = resolve_model("tiny.en").location
+    whisper = WhisperModel(location, device="cpu", compute_type="int8", cpu_threads=1)
+    decoder = FreshAfterSampling(
+        whisper.model,
+        lambda: ctranslate2.models.Whisper(location, compute_type="int8", intra_threads=1),
+    )
+    whisper.model = decoder
+    speech = decode_file(REAL_AUDIO / "jfk.flac")
+
+    def heard_at_temperature_one() -> str:
+        ctranslate2.set_random_seed(0)
+        segments, _info = whisper.transcribe(speech, language="en", temperature=1.0)
+        return " ".join(segment.text for segment in segments)
+
+    first = heard_at_temperature_one()
+    assert decoder.sampled
+    assert heard_at_temperature_one() != first  # the generator went on from the first draw
+    decoder.fresh()
+    assert not decoder.sampled and decoder.rebuilds == 1
+    assert heard_at_temperature_one() == first
+
+
+@pytest.mark.slow
+def test_the_same_answer_is_heard_the_same_after_a_decode_that_fell_back_to_sampling(tmp_path):
+    """This spoken corpus answer is one the bundled model is unsure of: a window falls back to
+    sampling. Heard twice in one process, it must give the same words both times."""
+    from mockint.audio import decode_file
+    from mockint.corpus import load_corpus
+    from mockint.star_eval_speech import speak_espeak
+    from mockint.transcribe import WhisperTranscriber
+
+    corpus = Path(__file__).parent / "data" / "star" / "corpus-a.jsonl"
+    answer = next(a for a in load_corpus([corpus]) if a.id == "a-028")
+    speak_espeak(answer.text, 150, tmp_path / "answer.wav")
+    speech = decode_file(tmp_path / "answer.wav")
+    transcriber = WhisperTranscriber(cpu_threads=1)
+
+    first = transcriber.transcribe(speech).words
+    assert transcriber._decoder.sampled  # the case this test is about
+    assert transcriber.transcribe(speech).words == first
+    assert transcriber._decoder.rebuilds == 1
