@@ -215,6 +215,26 @@ def test_spoken_training_answers_are_written_as_the_transcriber_writes_words_tod
     assert pieces == []
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("answer_id", ["b-016", "c-005"])
+def test_spoken_training_answers_are_what_the_transcriber_hears_today(tmp_path, answer_id):
+    """Spoken again now, a training answer gives the very words and times its copy holds, so
+    `tools/speak_corpus.py` reproduces the file and the model learns from what the product
+    hears. (c-005 is one where Whisper falls back to sampling.)"""
+    import json
+
+    from mockint.star_eval_speech import spoken_answer
+    from mockint.transcribe import load_transcriber
+
+    corpus = Path(__file__).parent / "data" / "star"
+    answer = next(a for a in load_corpus(sorted(corpus.glob("*.jsonl"))) if a.id == answer_id)
+    lines = (SPOKEN_TRAINING / "train-espeak.jsonl").read_text(encoding="utf-8").splitlines()
+    copy = next(r for r in map(json.loads, lines) if r["id"] == answer_id)
+    words, phases = spoken_answer(answer, load_transcriber(), 150, "espeak")
+    assert [[w.text, round(w.start_s, 2), round(w.end_s, 2)] for w in words] == copy["words"]
+    assert list(phases) == copy["phases"]
+
+
 def test_answers_written_apart_from_the_model_floor():
     """Answers written for evaluation only, in styles the training texts do not share."""
     outside = load_corpus([Path(__file__).parent / "data" / "star-outside"])
