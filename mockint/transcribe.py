@@ -13,7 +13,6 @@ import importlib.util
 import os
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -229,8 +228,6 @@ class WhisperTranscriber:
             ),
         )
         self._model.model = self._decoder
-        # One decode at a time: a rebuild must not pull the model from under another.
-        self._decoding = threading.Lock()
         # Spectrogram numbers that do not depend on how much audio surrounds a window, so a
         # transcript made while recording matches one pass over the finished file.
         self._features = SteadyFeatures(self._model.feature_extractor)
@@ -316,55 +313,42 @@ class WhisperTranscriber:
     ) -> tuple[SpeechPass, float]:
         """The words Whisper hears with this prompt, and the seconds of speech it heard.
         filtered: the pauses are cut out already, so the speech filter is not run again."""
-        with self._decoding:
-            self._decoder.fresh()
-            return self._decode_now(
-                samples, offset_s, prompt, limits, filtered=filtered, one_window=one_window
+        # faster-whisper decodes window by window as the loop below asks, so the model is
+        # held until the last segment is read (and first rebuilt if the last decode sampled).
+        with self._decoder.decoding():
+            import ctranslate2
+
+            # The seed a fresh model's worker takes when it first samples: a sampled retry draws
+            # the same numbers every time, in any process.
+            ctranslate2.set_random_seed(0)
+            segments, info = self._model.transcribe(
+                samples,
+                language="en",
+                word_timestamps=True,
+                beam_size=self._beam_size,
+                # Skips long silences, where Whisper otherwise invents words.
+                vad_filter=not filtered,
+                initial_prompt=prompt,
+                condition_on_previous_text=False,  # stops one misheard phrase from repeating on
+                **limits,
             )
-
-    def _decode_now(
-        self,
-        samples: np.ndarray,
-        offset_s: float,
-        prompt: str | None,
-        limits: dict[str, Any],
-        *,
-        filtered: bool,
-        one_window: bool,
-    ) -> tuple[SpeechPass, float]:
-        import ctranslate2
-
-        # The seed a fresh model's worker takes when it first samples: a sampled retry draws
-        # the same numbers every time, in any process.
-        ctranslate2.set_random_seed(0)
-        segments, info = self._model.transcribe(
-            samples,
-            language="en",
-            word_timestamps=True,
-            beam_size=self._beam_size,
-            # Skips long silences, where Whisper otherwise invents words.
-            vad_filter=not filtered,
-            initial_prompt=prompt,
-            condition_on_previous_text=False,  # stops one misheard phrase from repeating on
-            **limits,
-        )
-        heard_s = info.duration_after_vad
-        frames_per_s = self._model.frames_per_second  # a segment's window start is in frames
-        duration_s = len(samples) / SAMPLE_RATE_HZ
-        kept = []
-        next_start_s = None
-        first_seek = round(limits.get("clip_timestamps", [0.0])[0] * frames_per_s)
-        for segment in segments:  # each window is decoded when the loop asks for it
-            if one_window and segment.seek != first_seek:
-                # faster-whisper went on to a second window: it starts where the next one would.
-                next_start_s = segment.seek / frames_per_s
-                break
-            if not _invented_at_the_end(segment, segment.seek / frames_per_s, heard_s):
-                kept.append(segment)
-            if "max_new_tokens" in limits and duration_s - segment.end < QUICK_TAIL_S:
-                # In a hurry: another window would hold only the breath after the last word,
-                # and its encoder pass costs as much as the whole stretch, for no word.
-                break
+            heard_s = info.duration_after_vad
+            frames_per_s = self._model.frames_per_second  # a segment's window start is in frames
+            duration_s = len(samples) / SAMPLE_RATE_HZ
+            kept = []
+            next_start_s = None
+            first_seek = round(limits.get("clip_timestamps", [0.0])[0] * frames_per_s)
+            for segment in segments:  # each window is decoded when the loop asks for it
+                if one_window and segment.seek != first_seek:
+                    # faster-whisper went on to a second window: it starts where the next one would.
+                    next_start_s = segment.seek / frames_per_s
+                    break
+                if not _invented_at_the_end(segment, segment.seek / frames_per_s, heard_s):
+                    kept.append(segment)
+                if "max_new_tokens" in limits and duration_s - segment.end < QUICK_TAIL_S:
+                    # In a hurry: another window would hold only the breath after the last word,
+                    # and its encoder pass costs as much as the whole stretch, for no word.
+                    break
         words = tuple(
             word
             for segment in kept

@@ -13,26 +13,33 @@ about 0.2 s for tiny.en and 0.3 s for base, paid only after a decode that sample
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
 class FreshAfterSampling:
     """Stands in for faster-whisper's CTranslate2 model (`WhisperModel.model`), passing every
-    call on, and noting whether a generate call sampled. `fresh()`, called before each
-    decode, rebuilds the model with `build` if it did."""
+    call on, and noting whether a generate call sampled. Decode inside `decoding()`: it
+    rebuilds the model with `build` first if the last decode sampled."""
 
     def __init__(self, model: Any, build: Callable[[], Any]) -> None:
         self._model = model
         self._build = build
+        # One decode at a time: a rebuild must not pull the model from under another thread.
+        self._lock = threading.Lock()
         self.sampled = False
         self.rebuilds = 0
 
-    def fresh(self) -> None:
-        if self.sampled:
-            self._model = self._build()
-            self.sampled = False
-            self.rebuilds += 1
+    @contextlib.contextmanager
+    def decoding(self) -> Iterator[None]:
+        with self._lock:
+            if self.sampled:
+                self._model = self._build()
+                self.sampled = False
+                self.rebuilds += 1
+            yield
 
     def generate(self, *args: Any, **kwargs: Any) -> Any:
         # faster-whisper asks for sampling with top-k 0 (the whole vocabulary); CTranslate2's

@@ -201,12 +201,13 @@ def test_a_sampled_decode_draws_the_same_numbers_again_once_the_model_is_rebuilt
         segments, _info = whisper.transcribe(speech, language="en", temperature=1.0)
         return " ".join(segment.text for segment in segments)
 
-    first = heard_at_temperature_one()
+    with decoder.decoding():
+        first = heard_at_temperature_one()
     assert decoder.sampled
     assert heard_at_temperature_one() != first  # the generator went on from the first draw
-    decoder.fresh()
-    assert not decoder.sampled and decoder.rebuilds == 1
-    assert heard_at_temperature_one() == first
+    with decoder.decoding():
+        assert not decoder.sampled and decoder.rebuilds == 1
+        assert heard_at_temperature_one() == first
 
 
 @pytest.mark.slow
