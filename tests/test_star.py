@@ -217,7 +217,7 @@ def test_spoken_training_answers_are_written_as_the_transcriber_writes_words_tod
 
 @pytest.mark.slow
 @pytest.mark.parametrize("answer_id", ["b-016", "c-005"])
-def test_spoken_training_answers_are_what_the_transcriber_hears_today(tmp_path, answer_id):
+def test_spoken_training_answers_are_what_the_transcriber_hears_today(answer_id):
     """Spoken again now, a training answer gives the very words and times its copy holds, so
     `tools/speak_corpus.py` reproduces the file and the model learns from what the product
     hears. (c-005 is one where Whisper falls back to sampling.)"""

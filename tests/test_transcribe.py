@@ -182,18 +182,13 @@ def test_a_sampled_decode_draws_the_same_numbers_again_once_the_model_is_rebuilt
     """CTranslate2 seeds a worker's generator once, so sampling twice draws different numbers,
     seed or no seed; a rebuilt model starts from the seed again."""
     import ctranslate2
-    from faster_whisper import WhisperModel
 
     from mockint.audio import decode_file
-    from mockint.whisper_reseed import FreshAfterSampling
+    from mockint.transcribe import WhisperTranscriber
 
-    location = resolve_model("tiny.en").location
-    whisper = WhisperModel(location, device="cpu", compute_type="int8", cpu_threads=1)
-    decoder = FreshAfterSampling(
-        whisper.model,
-        lambda: ctranslate2.models.Whisper(location, compute_type="int8", intra_threads=1),
-    )
-    whisper.model = decoder
+    # The transcriber's own faster-whisper model, and the stand-in it decodes through.
+    transcriber = WhisperTranscriber(cpu_threads=1)
+    whisper, decoder = transcriber._model, transcriber._decoder
     speech = decode_file(REAL_AUDIO / "jfk.flac")
 
     def heard_at_temperature_one() -> str:
