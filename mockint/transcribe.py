@@ -132,6 +132,13 @@ def resolve_model(spec: str) -> ModelSource:
     return ModelSource(spec, spec, False)
 
 
+def _fetch_model(name: str) -> str:
+    """The local folder of a model faster-whisper knows by name, downloaded on first use."""
+    from faster_whisper.utils import download_model
+
+    return download_model(name)
+
+
 def _package_data_dir(package: str, model: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
@@ -213,8 +220,11 @@ class WhisperTranscriber:
         self._beam_size = beam_size
         threads = cpu_threads or usable_cores()
         try:
+            # One folder for the first load and every rebuild below: a rebuild needs the
+            # weights on disk, not a name to fetch again.
+            folder = source.location if source.offline else _fetch_model(source.location)
             self._model = WhisperModel(
-                source.location, device="cpu", compute_type=compute_type, cpu_threads=threads
+                folder, device="cpu", compute_type=compute_type, cpu_threads=threads
             )
         except (RuntimeError, ValueError, OSError) as error:
             raise MockintError(f"cannot load speech model '{model}': {error}") from None
@@ -224,7 +234,7 @@ class WhisperTranscriber:
         self._decoder = FreshAfterSampling(
             self._model.model,
             lambda: ctranslate2.models.Whisper(
-                source.location, device="cpu", compute_type=compute_type, intra_threads=threads
+                folder, device="cpu", compute_type=compute_type, intra_threads=threads
             ),
         )
         self._model.model = self._decoder

@@ -224,3 +224,29 @@ def test_the_same_answer_is_heard_the_same_after_a_decode_that_fell_back_to_samp
     assert transcriber._decoder.sampled  # the case this test is about
     assert transcriber.transcribe(speech).words == first
     assert transcriber._decoder.rebuilds == 1
+
+
+@pytest.mark.slow
+def test_a_model_known_by_name_is_rebuilt_from_the_folder_it_was_fetched_into(monkeypatch):
+    """A name faster-whisper downloads (here answered from the bundled folder, as the download
+    would be) must rebuild after a sampled decode from the fetched folder, not from the name."""
+    import faster_whisper.transcribe
+    import faster_whisper.utils
+
+    from mockint.audio import decode_file
+    from mockint.transcribe import WhisperTranscriber
+
+    fetched = []
+
+    def download(name: str, **_options) -> str:
+        fetched.append(name)
+        return resolve_model("tiny.en").location
+
+    monkeypatch.setattr(faster_whisper.utils, "download_model", download)
+    monkeypatch.setattr(faster_whisper.transcribe, "download_model", download)
+    transcriber = WhisperTranscriber("tiny.en-by-name", cpu_threads=1)
+    assert fetched == ["tiny.en-by-name"]
+    transcriber._decoder.sampled = True  # as after a decode that fell back to sampling
+    words = transcriber.transcribe(decode_file(REAL_AUDIO / "jfk.flac")).words
+    assert transcriber._decoder.rebuilds == 1
+    assert "country" in " ".join(w.text.lower() for w in words)
