@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
+from types import ModuleType
 
 from mockint.model import Phase, Transcript, Word
+from tests.conftest import REPO
 
 
 def timed_words(
@@ -54,3 +57,13 @@ def analysis_with_labels(words: Sequence[Word], labels: Sequence[Phase], path: s
 
 def transcript(words: Sequence[Word], model: str = "test") -> Transcript:
     return Transcript(tuple(words), (words[-1].end_s + 0.5) if words else 0.0, model)
+
+
+def load_tool(name: str) -> ModuleType:
+    """A script of tools/ as a module: tools/ is not a package, its scripts are run by path."""
+    path = REPO / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -3,10 +3,8 @@ exported from the fitting library score exactly as that library does."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,16 +13,7 @@ from mockint.model import Word
 from mockint.star_features import FEATURE_NAMES, split_units, unit_feature_rows, unit_tokens
 from mockint.star_model import change_inputs, default_model, model_from_json, tree_inputs
 from mockint.star_trees import LEAF, BoostedTrees, Tree, trees_from_json
-
-TOOLS = Path(__file__).resolve().parent.parent / "tools"
-
-
-def _train_star():
-    spec = importlib.util.spec_from_file_location("train_star", TOOLS / "train_star.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers import load_tool
 
 
 def _units(text: str):
@@ -69,7 +58,7 @@ def test_exported_trees_score_like_the_library_that_fitted_them() -> None:
     y = (x[:, 0] + (x[:, 3] > 0) + (x[:, 6] >= 2) + rng.integers(0, 2, 600)).astype(int) % 4
     fitted = ensemble.HistGradientBoostingClassifier(max_iter=30, max_depth=3, random_state=0)
     fitted.fit(x, y)
-    trees = _train_star().export_trees(fitted)
+    trees = load_tool("train_star").export_trees(fitted)
     probe = np.r_[x[:50], rng.normal(size=(50, 7)) * 3]
     raw = trees.raw_scores(probe.tolist())
     expected = np.log(fitted.predict_proba(probe))
@@ -146,7 +135,7 @@ def test_exported_change_trees_give_the_library_s_log_odds() -> None:
     y = ((x[:, 0] + (x[:, 2] > 0.3) + rng.integers(0, 2, 500)) >= 2).astype(int)
     fitted = ensemble.HistGradientBoostingClassifier(max_iter=25, max_depth=3, random_state=0)
     fitted.fit(x, y)
-    trees = _train_star().export_trees(fitted)
+    trees = load_tool("train_star").export_trees(fitted)
     probe = np.r_[x[:40], rng.normal(size=(40, 5)) * 3]
     raw = trees.raw_scores(probe.tolist())
     assert raw.shape == (80, 1)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 
-# "name>=1.2.1" or "name>=1.2.1,<2"; the extra's own name ("mockint[voice]") has no bound.
+# The name and lower bound of "name>=1.2.1" or "name>=1.2.1,<2".
 LOWER_BOUND = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)")
 
 
