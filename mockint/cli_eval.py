@@ -60,7 +60,7 @@ def eval_star(
     voices: tuple[str, ...],
     model: str,
 ) -> None:
-    """Score the STAR segmenter on labelled answers (JSON Lines, see tests/data/star).
+    """Score the STAR segmenter on labelled answers (JSON Lines; the README shows the format).
 
     Prints word accuracy, per-phase F1 and the median and 90th-percentile boundary error
     in seconds, for all answers and for the hard cases (skipped phase, result first,
@@ -132,14 +132,22 @@ def eval_star(
         for name, parts in by_method.items():
             for part, r in parts.items():
                 if not r["answers"]:
-                    click.echo(f"  {name:<9} {part:<4} (no answers)")
+                    click.echo(f"  {name:<9} {part:<4} (no answers{_why_none(part)})")
                     continue
-                f1 = " ".join(f"{p[:4]}={v:.2f}" for p, v in r["f1"].items())
+                f1 = " ".join(f"{p}={v:.2f}" for p, v in r["f1"].items())
                 click.echo(
                     f"  {name:<9} {part:<4} accuracy={r['accuracy']:.3f} "
                     f"median_boundary_s={r['median_boundary_s']:.1f} "
                     f"p90_boundary_s={r['p90_boundary_s']:.1f}  F1 {f1}"
                 )
+
+
+def _why_none(part: str) -> str:
+    """Hard cases are found by their tags; name them, so a corpus written elsewhere can add
+    the ones it means."""
+    from mockint.star_eval import HARD_CASE_TAGS
+
+    return f" tagged {', '.join(sorted(HARD_CASE_TAGS))}" if part == "hard" else ""
 
 
 def _as_dict(report) -> dict:  # type: ignore[no-untyped-def]

@@ -82,7 +82,8 @@ def _parse(path: Path, line_no: int, line: str) -> LabelledAnswer:
     where = f"{path}:{line_no}"
     try:
         data = json.loads(line)
-        segments = tuple((s["phase"], s["text"].strip()) for s in data["segments"])
+        # "Situation" and "situation" are the same phase to whoever writes the file.
+        segments = tuple((s["phase"].strip().lower(), s["text"].strip()) for s in data["segments"])
         answer = LabelledAnswer(
             id=str(data["id"]),
             theme=str(data.get("theme", "")),
@@ -100,7 +101,7 @@ def _parse(path: Path, line_no: int, line: str) -> LabelledAnswer:
         raise MockintError(f"{where}: answer {answer.id!r} has no segments")
     for phase, text in answer.segments:
         if phase not in PHASES:
-            raise MockintError(f"{where}: unknown phase {phase!r}")
+            raise MockintError(f"{where}: unknown phase {phase!r} (use {', '.join(PHASES)})")
         if not text:
             raise MockintError(f"{where}: empty {phase} segment")
     return answer

@@ -110,9 +110,32 @@ def test_a_corpus_without_hard_cases_says_so_rather_than_scoring_zero(tmp_path):
     corpus.write_text(json.dumps(answer) + "\n")
     result = CliRunner().invoke(cli, ["eval-star", str(corpus)])
     assert result.exit_code == 0, result.output
-    hard_lines = [line.split() for line in result.stdout.splitlines() if " hard " in line]
-    assert hard_lines == [
-        ["segmenter", "hard", "(no", "answers)"],
-        ["position", "hard", "(no", "answers)"],
-    ]
+    hard_lines = [line.split(None, 2) for line in result.stdout.splitlines() if " hard " in line]
+    # The tags that make a hard case are named, so a corpus can add the ones it means.
+    none_tagged = (
+        "(no answers tagged no_result, no_situation, no_task, rambling_situation, "
+        "result_first, situation_only)"
+    )
+    assert hard_lines == [["segmenter", "hard", none_tagged], ["position", "hard", none_tagged]]
     assert "segmenter all  accuracy=" in result.stdout
+    assert "F1 situation=" in result.stdout
+
+
+def test_the_readme_example_answer_is_a_valid_corpus(tmp_path):
+    """The format the README shows outside writers is the one the loader reads."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("To score answers of your own", 1)[1]
+    example = section.split("```json\n", 1)[1].split("```", 1)[0]
+    corpus = tmp_path / "mine.jsonl"
+    corpus.write_text(example)
+    result = CliRunner().invoke(cli, ["eval-star", str(corpus), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)["text"]["segmenter"]
+    assert figures["all"]["answers"] == figures["hard"]["answers"] == 1
+    (answer,) = load_corpus([corpus])
+    assert [phase for phase, _text in answer.segments] == [
+        "result",
+        "situation",
+        "action",
+        "result",
+    ]

@@ -56,6 +56,17 @@ def test_transfer_labels_survives_misheard_and_merged_words():
     assert labels[6:] == ("action",) * 4
 
 
+def test_phase_names_are_read_in_any_letter_case(tmp_path):
+    corpus = tmp_path / "mine.jsonl"
+    segments = [
+        {"phase": "Situation", "text": "We had one server."},
+        {"phase": " ACTION ", "text": "I added a second."},
+    ]
+    corpus.write_text(json.dumps({"id": "a", "segments": segments}) + "\n")
+    (answer,) = load_corpus([corpus])
+    assert answer.gold == ("situation",) * 4 + ("action",) * 4
+
+
 def test_corpus_loader_names_file_and_line(tmp_path):
     bad = tmp_path / "c.jsonl"
     good = {"id": "x", "split": "dev", "segments": [{"phase": "situation", "text": "hi"}]}
@@ -65,7 +76,10 @@ def test_corpus_loader_names_file_and_line(tmp_path):
         + json.dumps({**good, "id": "y", "segments": [{"phase": "intro", "text": "hi"}]})
         + "\n"
     )
-    with pytest.raises(MockintError, match=r"c\.jsonl:2: unknown phase 'intro'"):
+    with pytest.raises(
+        MockintError,
+        match=r"c\.jsonl:2: unknown phase 'intro' \(use situation, task, action, result\)$",
+    ):
         load_corpus([bad])
     bad.write_text("{not json\n")
     with pytest.raises(MockintError, match=r"c\.jsonl:1: not valid JSON"):
