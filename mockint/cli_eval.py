@@ -128,7 +128,8 @@ def eval_star(
         click.echo(json.dumps(results, indent=2))
         return
     for label, by_method in results.items():
-        click.echo(f"{label}: {len(answers)} answers ({split})")
+        noun = "answer" if len(answers) == 1 else "answers"
+        click.echo(f"{label}: {len(answers)} {noun} ({split})")
         for name, parts in by_method.items():
             for part, r in parts.items():
                 if not r["answers"]:

@@ -110,6 +110,7 @@ def test_a_corpus_without_hard_cases_says_so_rather_than_scoring_zero(tmp_path):
     corpus.write_text(json.dumps(answer) + "\n")
     result = CliRunner().invoke(cli, ["eval-star", str(corpus)])
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("text: 1 answer (dev)\n")
     hard_lines = [line.split(None, 2) for line in result.stdout.splitlines() if " hard " in line]
     # The tags that make a hard case are named, so a corpus can add the ones it means.
     none_tagged = (
