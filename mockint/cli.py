@@ -21,7 +21,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "eval-star": (
         "mockint.cli_eval:eval_star",
-        "Score the STAR segmenter on labelled answers (JSON Lines, see tests/data/star).",
+        "Score the STAR segmenter on labelled answers (JSON Lines; the README shows the format).",
     ),
     "questions": (
         "mockint.cli_bank:questions",
