@@ -127,8 +127,8 @@ def eval_star(
     if as_json:
         click.echo(json.dumps(results, indent=2))
         return
+    noun = "answer" if len(answers) == 1 else "answers"
     for label, by_method in results.items():
-        noun = "answer" if len(answers) == 1 else "answers"
         click.echo(f"{label}: {len(answers)} {noun} ({split})")
         for name, parts in by_method.items():
             for part, r in parts.items():

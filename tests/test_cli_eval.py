@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from mockint.cli import cli
 from mockint.corpus import load_corpus
+from tests.conftest import REPO
 
 CORPUS = Path(__file__).parent / "data" / "star"
 
@@ -124,7 +125,7 @@ def test_a_corpus_without_hard_cases_says_so_rather_than_scoring_zero(tmp_path):
 
 def test_the_readme_example_answer_is_a_valid_corpus(tmp_path):
     """The format the README shows outside writers is the one the loader reads."""
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (REPO / "README.md").read_text()
     section = readme.split("To score answers of your own", 1)[1]
     example = section.split("```json\n", 1)[1].split("```", 1)[0]
     corpus = tmp_path / "mine.jsonl"
