@@ -87,8 +87,10 @@ def iter_decoded_chunks(path: str | Path, chunk_s: float = 10.0) -> Iterator[np.
         raise AudioError(str(path), "not a readable audio file (unknown or corrupt data)") from None
     except av.error.FFmpegError as error:
         raise AudioError(str(path), f"cannot decode audio ({_first_line(error)})") from None
+    except _NoAudioStream as error:
+        raise AudioError(str(path), f"not a readable audio file ({error})") from None
     except (OSError, ValueError, IndexError, RuntimeError) as error:
-        # e.g. a container holding no audio stream (IndexError), or a read failing midway.
+        # e.g. a read failing midway.
         raise AudioError(str(path), f"cannot decode audio ({_first_line(error)})") from None
     if n_total == 0:
         raise AudioError(str(path), "no audio in the file (0 samples decoded)")
@@ -134,13 +136,21 @@ def _drain(resampler: av.AudioResampler, fifo: av.AudioFifo) -> Iterator[np.ndar
     yield from _resample(resampler, None)  # what the resampler holds back
 
 
+class _NoAudioStream(Exception):
+    """The container opened but carries no audio at all."""
+
+
 def _frames(container: av.container.InputContainer) -> Iterator[av.AudioFrame]:
     """Every decodable frame of the first audio stream. A corrupt packet costs its few
     milliseconds, not the rest of the answer; where the container itself breaks off, the
     audio ends."""
     import av
 
-    stream = container.streams.audio[0]  # IndexError: the file holds no audio stream
+    if not container.streams.audio:
+        # Arbitrary bytes sometimes pass for a subtitle or data container.
+        found = ", ".join(sorted({s.type for s in container.streams})) or "no streams"
+        raise _NoAudioStream(f"no audio stream in it; {container.format.name} with {found}")
+    stream = container.streams.audio[0]
     try:
         for packet in container.demux(stream):
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -99,7 +100,10 @@ def test_terminal_report_for_a_sample():
 def bad_inputs(tmp_path: Path) -> dict[str, Path]:
     bad = tmp_path / "bad"
     bad.mkdir()
-    (bad / "random.mp3").write_bytes(os.urandom(4096))
+    # Seeded: a few random byte strings in a thousand pass for a subtitle file, which the
+    # lyrics case below covers by name.
+    (bad / "random.mp3").write_bytes(random.Random(0).randbytes(4096))
+    (bad / "lyrics.mp3").write_text("[00:01.00]This is my answer\n[00:05.00]about the outage\n")
     (bad / "empty.wav").write_bytes(b"")
     (bad / "notes.mp3").write_text("these are my interview notes, not audio\n")
     (bad / "truncated.flac").write_bytes((REAL_AUDIO / "jfk.flac").read_bytes()[:20_000])
@@ -127,6 +131,7 @@ def test_bad_inputs_each_get_one_line_and_the_batch_goes_on(bad_inputs, tmp_path
     assert "country" in " ".join(w["text"] for w in by_name["jfk.flac"]["words"]).lower()
     expected = {
         "random.mp3": "not a readable audio file",
+        "lyrics.mp3": "not a readable audio file (no audio stream in it",
         "empty.wav": "empty file",
         "notes.mp3": "not a readable audio file",
         "truncated.flac": "no speech found",
