@@ -8,10 +8,12 @@ number; a linear model over them (star_model.py) turns a unit into phase scores.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from mockint.model import Word
 
@@ -471,40 +473,48 @@ def unit_tokens(unit: Unit) -> frozenset[str]:
     return frozenset(_TOKEN.findall(unit.text.lower().replace("’", "'")))
 
 
-def cue_features(unit: Unit) -> dict[str, float]:
+def cue_features(unit: Unit) -> Mapping[str, float]:
     """What one unit says about its phase, from its words alone."""
-    text = _norm(unit.text)
-    n_words = max(1, unit.end - unit.first)
+    return _cues(unit.text, max(1, unit.end - unit.first))
+
+
+# Cached because the segmenter scores the same sentences again while it looks for a comma
+# to move a change of phase to; read-only because every caller shares the one copy.
+@functools.lru_cache(maxsize=4096)
+def _cues(unit_text: str, n_words: int) -> Mapping[str, float]:
+    text = _norm(unit_text)
     rate = 10.0 / n_words  # cue counts per ten words, so long sentences do not dominate
     first = _first_word(text)
     i_rate = _count(I_WORDS, text) * rate
     we_rate = _count(WE_WORDS, text) * rate
-    return {
-        "i_rate": i_rate,
-        "we_rate": we_rate,
-        "they_rate": _count(THEY_WORDS, text) * rate,
-        "setting": min(3, _count(SETTING, text)),
-        "task": min(3, _count(TASK, text)),
-        "sequence": min(3, _count(SEQUENCE, text)),
-        "i_acts": min(3, _count(I_ACTS, text)),
-        "outcome": min(3, _count(OUTCOME, text)),
-        "lesson": min(3, _count(LESSON, text)),
-        "number": min(3, _count(NUMBER, text)),
-        "comparison": min(3, _count(COMPARISON, text)),
-        "past_state": _count(PAST_STATE, text) * rate,
-        "future_modal": _count(FUTURE_MODAL, text) * rate,
-        "opener": 1.0 if OPENER.match(text.strip()) else 0.0,
-        "result_first_cue": min(2, _count(RESULT_FIRST, text)),
-        "question": 1.0 if "?" in unit.text else 0.0,
-        "i_minus_we": i_rate - we_rate,
-        "log_len": math.log(n_words),
-        "pivot": 1.0 if PIVOT.search(text) and n_words <= 40 else 0.0,
-        "starts_with_i": 1.0 if first in ("i", "i've", "i'd", "me", "myself") else 0.0,
-        "starts_with_we": 1.0 if first in ("we", "we've", "we'd", "our", "us") else 0.0,
-        "starts_with_verb": 1.0 if _looks_past_verb(first) else 0.0,
-        "reported_speech": min(2, _count(REPORTED_SPEECH, text)),
-        "present_state": _count(PRESENT_STATE, text) * rate,
-    }
+    return MappingProxyType(
+        {
+            "i_rate": i_rate,
+            "we_rate": we_rate,
+            "they_rate": _count(THEY_WORDS, text) * rate,
+            "setting": min(3, _count(SETTING, text)),
+            "task": min(3, _count(TASK, text)),
+            "sequence": min(3, _count(SEQUENCE, text)),
+            "i_acts": min(3, _count(I_ACTS, text)),
+            "outcome": min(3, _count(OUTCOME, text)),
+            "lesson": min(3, _count(LESSON, text)),
+            "number": min(3, _count(NUMBER, text)),
+            "comparison": min(3, _count(COMPARISON, text)),
+            "past_state": _count(PAST_STATE, text) * rate,
+            "future_modal": _count(FUTURE_MODAL, text) * rate,
+            "opener": 1.0 if OPENER.match(text.strip()) else 0.0,
+            "result_first_cue": min(2, _count(RESULT_FIRST, text)),
+            "question": 1.0 if "?" in unit_text else 0.0,
+            "i_minus_we": i_rate - we_rate,
+            "log_len": math.log(n_words),
+            "pivot": 1.0 if PIVOT.search(text) and n_words <= 40 else 0.0,
+            "starts_with_i": 1.0 if first in ("i", "i've", "i'd", "me", "myself") else 0.0,
+            "starts_with_we": 1.0 if first in ("we", "we've", "we'd", "our", "us") else 0.0,
+            "starts_with_verb": 1.0 if _looks_past_verb(first) else 0.0,
+            "reported_speech": min(2, _count(REPORTED_SPEECH, text)),
+            "present_state": _count(PRESENT_STATE, text) * rate,
+        }
+    )
 
 
 def _looks_past_verb(word: str) -> bool:
@@ -513,7 +523,7 @@ def _looks_past_verb(word: str) -> bool:
     return word in _IRREGULAR_PAST or (len(word) > 4 and word.endswith("ed"))
 
 
-def _opening_outcome(cues: dict[str, float]) -> float:
+def _opening_outcome(cues: Mapping[str, float]) -> float:
     return min(
         3.0, cues["outcome"] + cues["number"] + cues["comparison"] + 2 * cues["result_first_cue"]
     )

@@ -122,6 +122,22 @@ def test_an_everyday_result_first_opening_without_a_pivot(opening):
     assert labels[n_opening] == "situation"
 
 
+def test_a_missed_full_stop_moves_the_phase_change_to_the_comma():
+    # A recogniser that misses the full stop before the result joins the last action and
+    # the first result into one sentence, joined by a comma.
+    situation, task, action, result = WELL_FORMED
+    joined = [
+        situation,
+        task,
+        ("action", action[1].removesuffix(".") + ","),
+        ("result", result[1][0].lower() + result[1][1:]),
+    ]
+    words, gold = phased_words(joined)
+    assert segment(words).labels == gold
+    # With the full stop in place, every word is right as well.
+    assert segment(phased_words(WELL_FORMED)[0]).labels == phased_words(WELL_FORMED)[1]
+
+
 def test_situation_only_answer_has_no_action_or_result():
     _accuracy_value, labels = _accuracy([WELL_FORMED[0]])
     assert set(labels) == {"situation"}
