@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 
 from mockint.model import Phase, PhaseSpan, Segmentation, Word
-from mockint.star_features import Unit, split_units, unit_feature_rows, unit_tokens
+from mockint.star_features import Unit, split_units, unit_feature_rows, unit_of, unit_tokens
 from mockint.star_model import StarModel, default_model
 
 # Decoder states: the four phases plus a Result told before the story starts.
@@ -131,10 +131,7 @@ def _split_scores(
     """Phase scores of units[index] cut in two at word `cut`, each part scored as a unit in
     the answer so cut."""
     unit = units[index]
-    parts = [
-        Unit(unit.first, cut, " ".join(w.text for w in words[unit.first : cut])),
-        Unit(cut, unit.end, " ".join(w.text for w in words[cut : unit.end])),
-    ]
+    parts = [unit_of(words, unit.first, cut), unit_of(words, cut, unit.end)]
     cut_units = [*units[:index], *parts, *units[index + 1 :]]
     rows = unit_feature_rows(cut_units)
     # Only the two parts are needed, and the trees see tree_reach units either side of each.

@@ -50,9 +50,12 @@ def split_units(words: Sequence[Word]) -> tuple[Unit, ...]:
         if end > first:
             for part in _split_at_pivot(words, first, end):
                 bounds.extend(_split_long(words, *part))
-    return tuple(
-        Unit(first, end, " ".join(w.text for w in words[first:end])) for first, end in bounds
-    )
+    return tuple(unit_of(words, first, end) for first, end in bounds)
+
+
+def unit_of(words: Sequence[Word], first: int, end: int) -> Unit:
+    """The unit of words[first:end]."""
+    return Unit(first, end, " ".join(w.text for w in words[first:end]))
 
 
 # Capitalised words that almost only open a sentence: a recogniser sometimes drops the full
@@ -515,6 +518,10 @@ def _cues(unit_text: str, n_words: int) -> Mapping[str, float]:
             "present_state": _count(PRESENT_STATE, text) * rate,
         }
     )
+
+
+# For measurements that must start cold.
+clear_cue_cache = _cues.cache_clear
 
 
 def _looks_past_verb(word: str) -> bool:
