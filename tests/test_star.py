@@ -6,8 +6,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockint.corpus import load_corpus
+from mockint.model import Word
 from mockint.star import segment
 from mockint.star_eval import is_hard_case, position_baseline, score_answer, summarize
 from mockint.star_model import default_model
@@ -136,6 +139,40 @@ def test_a_missed_full_stop_moves_the_phase_change_to_the_comma():
     assert segment(words).labels == gold
     # With the full stop in place, every word is right as well.
     assert segment(phased_words(WELL_FORMED)[0]).labels == phased_words(WELL_FORMED)[1]
+
+
+# A well-formed answer as a recogniser may write it: a long stretch of it, full stops
+# dropped or turned into commas, and a comma now and then after any other word.
+_ANSWER_TOKENS = " ".join(text for _phase, text in WELL_FORMED).split()
+
+
+@st.composite
+def _heard_answer(draw: st.DrawFn) -> list[str]:
+    # Long enough to hold a change of phase, or several.
+    first = draw(st.integers(0, len(_ANSWER_TOKENS) // 3))
+    end = draw(st.integers(first + 40, len(_ANSWER_TOKENS)))
+    heard = []
+    for token in _ANSWER_TOKENS[first:end]:
+        bare = token.rstrip(".,")
+        if token.endswith("."):
+            heard.append(draw(st.sampled_from([token, bare, bare + ","])))
+        else:
+            heard.append(draw(st.sampled_from([token] * 9 + [bare + ","])))
+    return heard
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(_heard_answer())
+def test_a_heard_answer_gets_one_phase_per_word_in_spans_that_cover_it(tokens):
+    words = [Word(text, i * 0.4, i * 0.4 + 0.3) for i, text in enumerate(tokens)]
+    result = segment(words)
+    assert len(result.labels) == len(words)
+    assert result.spans[0].first_word == 0 and result.spans[-1].end_word == len(words)
+    for before, after in zip(result.spans, result.spans[1:], strict=False):
+        assert before.end_word == after.first_word and before.phase != after.phase
+    for span in result.spans:
+        assert set(result.labels[span.first_word : span.end_word]) == {span.phase}
+    assert segment(words) == result
 
 
 def test_situation_only_answer_has_no_action_or_result():
