@@ -161,7 +161,7 @@ def _heard_answer(draw: st.DrawFn) -> list[str]:
     return heard
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None)
 @given(_heard_answer())
 def test_a_heard_answer_gets_one_phase_per_word_in_spans_that_cover_it(tokens):
     words = [Word(text, i * 0.4, i * 0.4 + 0.3) for i, text in enumerate(tokens)]
