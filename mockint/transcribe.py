@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import math
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -43,6 +45,9 @@ NO_SPEECH_IN_SCRAP = 0.5
 # slow speaker says two a second. Checked on stretches of at least LOST_WORDS_MIN_S.
 LOST_WORDS_PER_S = 0.8
 LOST_WORDS_MIN_S = 8.0
+# A stretch of detected speech this long with no word heard in it was skipped. Pauses of two
+# seconds or more are not speech to the speech filter, so a thinking pause never counts.
+SKIPPED_SPEECH_S = 5.0
 # Without retries, a stretch is done once its words reach this close to its end.
 QUICK_TAIL_S = 0.5
 # Tokens a second of the fastest speech needs, with punctuation and timestamps (~4 at 200 wpm).
@@ -302,14 +307,50 @@ class WhisperTranscriber:
         *,
         filtered: bool,
     ) -> SpeechPass:
+        """Decode, and decode again where the first pass left speech unheard."""
         heard, heard_s = self._decode(samples, offset_s, prompt, limits, filtered=filtered)
-        if prompt and heard_s >= LOST_WORDS_MIN_S and len(heard.words) < LOST_WORDS_PER_S * heard_s:
-            # Now and then a prompt sends Whisper off on a stock phrase ("Yeah, yeah.") that
-            # closes the window and drops the rest of the answer. Nobody speaks that slowly
-            # once the pauses are cut out, so hear it again unprompted; keep the fuller one.
-            retry, _heard_s = self._decode(samples, offset_s, None, limits, filtered=filtered)
+        speech = self._speech_spans(samples, offset_s, limits, filtered)
+        too_few = heard_s >= LOST_WORDS_MIN_S and len(heard.words) < LOST_WORDS_PER_S * heard_s
+        # Now and then a prompt sends Whisper off on a stock phrase ("Yeah, yeah.", "I'm not
+        # sure what I'm gonna say.") that skips the speech of its window, or closes it and
+        # drops the rest of the answer. The prompt shapes the first window only, so look
+        # there for speech nobody heard; and nobody speaks as slowly as `too_few` once the
+        # pauses are cut out.
+        derailed = bool(prompt) and (
+            too_few or longest_unheard_speech_s(heard.words, speech, WINDOW_S) >= SKIPPED_SPEECH_S
+        )
+        # Whisper also drops a whole window it guesses is silence from its first token (its
+        # no-speech check), which a flat or unusual voice can trip in mid-answer: 30 s gone.
+        skipped = longest_unheard_speech_s(heard.words, speech, math.inf) >= SKIPPED_SPEECH_S
+        if derailed or skipped:
+            # The speech filter already found speech there, so hear it again with Whisper's
+            # silence check off (and without the prompt if it derailed); keep the fuller.
+            retry, _heard_s = self._decode(
+                samples,
+                offset_s,
+                None if derailed else prompt,
+                {**limits, "no_speech_threshold": None},
+                filtered=filtered,
+            )
             heard = max(heard, retry, key=lambda h: len(h.words))
         return heard
+
+    @staticmethod
+    def _speech_spans(
+        samples: np.ndarray, offset_s: float, limits: dict[str, Any], filtered: bool
+    ) -> list[tuple[float, float]]:
+        """(start, end) times of the speech a decode hears: all of it from the clip on when
+        the pauses are cut out already, else what the speech filter keeps."""
+        if filtered:
+            from_s = limits.get("clip_timestamps", [0.0])[0]
+            return [(offset_s + from_s, offset_s + len(samples) / SAMPLE_RATE_HZ)]
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        # The options the decode's own speech filter runs with.
+        return [
+            (offset_s + c["start"] / SAMPLE_RATE_HZ, offset_s + c["end"] / SAMPLE_RATE_HZ)
+            for c in get_speech_timestamps(samples, VadOptions())
+        ]
 
     def _decode(
         self,
@@ -405,6 +446,35 @@ def whole_words(pieces: list[tuple[str, float, float, float]]) -> tuple[Word, ..
                 Word(text.strip(), round(start_s, 3), round(end_s, 3), round(probability, 3))
             )
     return tuple(words)
+
+
+def longest_unheard_speech_s(
+    words: Sequence[Word], speech: Sequence[tuple[float, float]], within_speech_s: float
+) -> float:
+    """The longest run of speech, in seconds of speech, with no word heard in it: before the
+    first word, between two words, or after the last; counted over the first
+    `within_speech_s` seconds of speech. speech: (start, end) times the speech filter kept;
+    the pauses between them, which Whisper never hears, do not count."""
+    limit_s = _time_after_speech(speech, within_speech_s)
+    edges = [-math.inf]
+    for word in words:
+        edges += [word.start_s, word.end_s]
+    edges.append(math.inf)
+    longest = 0.0
+    for after_s, before_s in zip(edges[::2], edges[1::2], strict=True):
+        before_s = min(before_s, limit_s)
+        unheard = sum(max(0.0, min(end, before_s) - max(start, after_s)) for start, end in speech)
+        longest = max(longest, unheard)
+    return longest
+
+
+def _time_after_speech(speech: Sequence[tuple[float, float]], speech_s: float) -> float:
+    """The time at which the speech so far first adds up to speech_s seconds."""
+    for start, end in speech:
+        if end - start >= speech_s:
+            return start + speech_s
+        speech_s -= end - start
+    return math.inf
 
 
 def _invented_at_the_end(segment: Any, window_start_s: float, heard_s: float) -> bool:

