@@ -319,21 +319,31 @@ class WhisperTranscriber:
         derailed = bool(prompt) and (
             too_few or longest_unheard_speech_s(heard.words, speech, WINDOW_S) >= SKIPPED_SPEECH_S
         )
+
         # Whisper also drops a whole window it guesses is silence from its first token (its
-        # no-speech check), which a flat or unusual voice can trip in mid-answer: 30 s gone.
-        skipped = longest_unheard_speech_s(heard.words, speech, math.inf) >= SKIPPED_SPEECH_S
-        if derailed or skipped:
-            # The speech filter already found speech there, so hear it again with Whisper's
-            # silence check off (and without the prompt if it derailed); keep the fuller.
+        # no-speech check), which a flat or unusual voice can trip in mid-answer, or starts a
+        # window's words well into it: 15 to 30 s gone.
+        def skipped(pass_: SpeechPass) -> bool:
+            return longest_unheard_speech_s(pass_.words, speech, math.inf) >= SKIPPED_SPEECH_S
+
+        if not (derailed or skipped(heard)):
+            return heard
+        # The speech filter found speech there, so hear it again: with Whisper's silence
+        # check off, and then without the prompt too (which moves where every later window
+        # starts), until nothing is skipped. A pass that skips nothing wins, then the fuller.
+        candidates = [heard]
+        for retry_prompt in ([prompt] if prompt and not derailed else []) + [None]:
             retry, _heard_s = self._decode(
                 samples,
                 offset_s,
-                None if derailed else prompt,
+                retry_prompt,
                 {**limits, "no_speech_threshold": None},
                 filtered=filtered,
             )
-            heard = max(heard, retry, key=lambda h: len(h.words))
-        return heard
+            candidates.append(retry)
+            if not skipped(retry):
+                break
+        return min(candidates, key=lambda h: (skipped(h), -len(h.words)))
 
     @staticmethod
     def _speech_spans(
