@@ -309,8 +309,15 @@ class WhisperTranscriber:
     ) -> SpeechPass:
         """Decode, and decode again where the first pass left speech unheard."""
         heard, heard_s = self._decode(samples, offset_s, prompt, limits, filtered=filtered)
-        speech = self._speech_spans(samples, offset_s, limits, filtered)
         too_few = heard_s >= LOST_WORDS_MIN_S and len(heard.words) < LOST_WORDS_PER_S * heard_s
+        # Speech goes unheard only in a gap between words at least as long, so the speech
+        # filter is asked where the speech is only when there is such a gap (rarely).
+        everything = self._speech_spans(samples, offset_s, limits, filtered=True)
+        if not too_few and longest_unheard_speech_s(heard.words, everything, math.inf) < (
+            SKIPPED_SPEECH_S
+        ):
+            return heard
+        speech = self._speech_spans(samples, offset_s, limits, filtered)
         # Now and then a prompt sends Whisper off on a stock phrase ("Yeah, yeah.", "I'm not
         # sure what I'm gonna say.") that skips the speech of its window, or closes it and
         # drops the rest of the answer. The prompt shapes the first window only, so look
@@ -350,7 +357,7 @@ class WhisperTranscriber:
         samples: np.ndarray, offset_s: float, limits: dict[str, Any], filtered: bool
     ) -> list[tuple[float, float]]:
         """(start, end) times of the speech a decode hears: all of it from the clip on when
-        the pauses are cut out already, else what the speech filter keeps."""
+        the pauses are cut out already (or to bound it), else what the speech filter keeps."""
         if filtered:
             from_s = limits.get("clip_timestamps", [0.0])[0]
             return [(offset_s + from_s, offset_s + len(samples) / SAMPLE_RATE_HZ)]
