@@ -12,6 +12,7 @@ import functools
 import importlib.util
 import math
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -48,6 +49,10 @@ LOST_WORDS_MIN_S = 8.0
 # A stretch of detected speech this long with no word heard in it was skipped. Pauses of two
 # seconds or more are not speech to the speech filter, so a thinking pause never counts.
 SKIPPED_SPEECH_S = 5.0
+# A word heard is taken to cover at most its last this many seconds. When Whisper skips a
+# stretch, its word timing can stretch the next word over it ("didn't" from 1.0 s to 8.7 s,
+# the two sentences before it never heard); nobody draws one word out that long.
+LONGEST_WORD_S = 2.0
 # Without retries, a stretch is done once its words reach this close to its end.
 QUICK_TAIL_S = 0.5
 # Tokens a second of the fastest speech needs, with punctuation and timestamps (~4 at 200 wpm).
@@ -307,8 +312,16 @@ class WhisperTranscriber:
         *,
         filtered: bool,
     ) -> SpeechPass:
-        """Decode, and decode again where the first pass left speech unheard."""
+        """Decode, and decode again where the first pass fell into a loop or left speech
+        unheard."""
         heard, heard_s = self._decode(samples, offset_s, prompt, limits, filtered=filtered)
+        if has_token_loop(heard.words):
+            # Whisper caught in a loop ("a-te-te-te-te…", "$100,000,000,000,000") has stopped
+            # listening: the words said meanwhile are gone. The context that led it there
+            # (the prompt, or the text before) is what changes on a pass without the prompt.
+            retry, retry_s = self._decode(samples, offset_s, None, limits, filtered=filtered)
+            if not has_token_loop(retry.words):
+                heard, heard_s, prompt = retry, retry_s, None
         too_few = heard_s >= LOST_WORDS_MIN_S and len(heard.words) < LOST_WORDS_PER_S * heard_s
         # Speech goes unheard only in a gap between words at least as long, so the speech
         # filter is asked where the speech is only when there is such a gap (rarely).
@@ -465,17 +478,37 @@ def whole_words(pieces: list[tuple[str, float, float, float]]) -> tuple[Word, ..
     return tuple(words)
 
 
+# A piece of two to six characters said five times running inside one word, or one word five
+# times running: Whisper repeating its own tokens, not a speaker (who stops at three).
+_LOOP_IN_WORD = re.compile(r"(.{2,6}?)\1{4,}")
+LOOP_REPEATS = 5
+
+
+def has_token_loop(words: Sequence[Word]) -> bool:
+    """Did the decode fall into a loop of repeated tokens?"""
+    texts = [w.text.lower().strip(",.?!") for w in words]
+    if any(_LOOP_IN_WORD.search(text) for text in texts):
+        return True
+    run = 1
+    for before, text in zip(texts, texts[1:], strict=False):
+        run = run + 1 if text == before else 1
+        if run >= LOOP_REPEATS:
+            return True
+    return False
+
+
 def longest_unheard_speech_s(
     words: Sequence[Word], speech: Sequence[tuple[float, float]], within_speech_s: float
 ) -> float:
     """The longest run of speech, in seconds of speech, with no word heard in it: before the
     first word, between two words, or after the last; counted over the first
     `within_speech_s` seconds of speech. speech: (start, end) times the speech filter kept;
-    the pauses between them, which Whisper never hears, do not count."""
+    the pauses between them, which Whisper never hears, do not count. A word covers at most
+    its last LONGEST_WORD_S: the rest of a longer span is speech its timing stretched over."""
     limit_s = _time_after_speech(speech, within_speech_s)
     edges = [-math.inf]
     for word in words:
-        edges += [word.start_s, word.end_s]
+        edges += [max(word.start_s, word.end_s - LONGEST_WORD_S), word.end_s]
     edges.append(math.inf)
     longest = 0.0
     for after_s, before_s in zip(edges[::2], edges[1::2], strict=True):

@@ -15,6 +15,7 @@ from mockint.errors import MockintError
 from mockint.model import SAMPLE_RATE_HZ, Word
 from mockint.transcribe import (
     _invented_at_the_end,
+    has_token_loop,
     join_parts,
     longest_unheard_speech_s,
     resolve_model,
@@ -47,7 +48,12 @@ def test_a_guess_at_the_last_scrap_of_audio_is_dropped_and_real_words_are_kept()
 
 def test_unheard_speech_is_measured_in_speech_and_only_within_the_first_window():
     def words(*spans: tuple[float, float]) -> list[Word]:
-        return [Word("word", start, end) for start, end in spans]
+        """Words of half a second, one after another, over each span."""
+        return [
+            Word("word", start + i / 2, start + (i + 1) / 2)
+            for start, end in spans
+            for i in range(round((end - start) * 2))
+        ]
 
     speech = [(0.0, 20.0), (24.0, 60.0)]  # the filter cut a 4 s pause out
     # Speech from the start to the first word went unheard.
@@ -61,6 +67,31 @@ def test_unheard_speech_is_measured_in_speech_and_only_within_the_first_window()
     assert longest_unheard_speech_s(late_gap, speech, 60.0) == 14.0
     # Nothing heard at all: the whole window is unheard.
     assert longest_unheard_speech_s([], speech, 30.0) == 30.0
+
+
+def test_a_word_stretched_over_speech_does_not_count_as_hearing_it():
+    speech = [(0.0, 20.0)]
+    # Whisper skipped the opening sentences and timed "didn't" from 1.0 s to 8.7 s (a real
+    # transcript of an answer spoken by espeak-ng): 7.7 s of speech behind one word.
+    heard = [Word("I", 0.0, 0.96), Word("didn't", 0.96, 8.72), Word("like,", 8.72, 20.0)]
+    assert longest_unheard_speech_s(heard[:2], speech, 30.0) >= 5.0
+    # A word drawn out to a second and a half is only a slow word.
+    slow = [Word("So", 0.0, 1.5), Word("yes", 1.5, 2.0)]
+    assert longest_unheard_speech_s(slow, [(0.0, 2.0)], 30.0) == 0.0
+
+
+def test_a_decode_caught_in_a_loop_is_told_from_a_speaker_repeating_himself():
+    def heard(text: str) -> list[Word]:
+        return [Word(word, i / 3, (i + 1) / 3) for i, word in enumerate(text.split())]
+
+    # Loops the bundled model fell into on spoken answers.
+    assert has_token_loop(heard("which is a-te-te-te-te-te-te-te-te-te-te-te-te-te-te"))
+    assert has_token_loop(heard("ran on about $100,000,000,000,000,000,000. It handled"))
+    assert has_token_loop(heard("and then to to to to to the team"))
+    # People stutter, restart and say big numbers.
+    assert not has_token_loop(heard("I, I, I think we, we had m-m-maybe a week"))
+    assert not has_token_loop(heard("a $1,000,000,000 contract, no, no, no, not that one"))
+    assert not has_token_loop(heard("very, very, very, very slow"))
 
 
 def test_pieces_without_a_leading_space_continue_the_word_before():
@@ -197,7 +228,8 @@ def spoken_corpus_answer(answer_id: str, tmp_path: Path) -> tuple[str, tuple[Wor
     from mockint.star_eval_speech import speak_espeak
     from mockint.transcribe import load_transcriber
 
-    corpus = load_corpus([Path(__file__).parent / "data" / "star"])
+    data = Path(__file__).parent / "data"
+    corpus = load_corpus([data / "star", data / "star-outside"])
     text = next(answer.text for answer in corpus if answer.id == answer_id)
     speak_espeak(text, 150, tmp_path / "answer.wav")
     return text, load_transcriber().transcribe(decode_file(tmp_path / "answer.wav")).words
@@ -224,6 +256,28 @@ def test_speech_whisper_skips_in_mid_answer_is_heard_again(answer_id, tmp_path):
     text, words = spoken_corpus_answer(answer_id, tmp_path)
     gaps = [b.start_s - a.end_s for a, b in zip(words, words[1:], strict=False)]
     assert max(gaps) < 3.0
+    assert len(words) >= 0.9 * len(text.split())
+
+
+@pytest.mark.slow
+def test_speech_hidden_under_one_stretched_word_is_heard_again(tmp_path):
+    """With the prompt, the bundled model skipped this answer's two opening sentences and
+    timed its first words "I didn't" over them, from 0.0 s to 8.7 s: no gap between words
+    anywhere, yet 6 s of speech unheard. A word only covers a word's length of speech."""
+    text, words = spoken_corpus_answer("d-041", tmp_path)
+    heard = " ".join(w.text.lower() for w in words[:12])
+    assert "senior" in heard and "operations" in heard
+    assert len(words) >= 0.9 * len(text.split())
+
+
+@pytest.mark.slow
+def test_a_decode_caught_in_a_loop_is_heard_again_without_the_prompt(tmp_path):
+    """With the prompt, the bundled model heard "which is late evening for them. So they'd
+    either skip it" as "which is a-te-te-te-te…" (64 times): 3 s of the answer gone, and
+    no gap between words to show it."""
+    text, words = spoken_corpus_answer("d-008", tmp_path)
+    assert not has_token_loop(words)
+    assert "evening" in " ".join(w.text.lower() for w in words)
     assert len(words) >= 0.9 * len(text.split())
 
 
