@@ -297,6 +297,19 @@ class WhisperTranscriber:
             heard, _heard_s = self._decode(
                 speech, offset_s, prompt, limits, filtered=True, one_window=True
             )
+            if _window_flaw(heard, offset_s + from_s) > (False, 0.0):
+                # The checks a whole pass makes (_decode_checked), for one window: hear it
+                # again without the prompt (only an opening window has one) and without
+                # Whisper's silence check, and keep that only if it missed less.
+                retry, _heard_s = self._decode(
+                    speech,
+                    offset_s,
+                    None,
+                    {**limits, "no_speech_threshold": None},
+                    filtered=True,
+                    one_window=True,
+                )
+                heard = min(heard, retry, key=lambda h: _window_flaw(h, offset_s + from_s))
         next_s = (heard.next_start_s or offset_s) - offset_s
         next_frame = round(next_s * self._model.frames_per_second)
         return SpeechPass(
@@ -516,6 +529,15 @@ def longest_unheard_speech_s(
         unheard = sum(max(0.0, min(end, before_s) - max(start, after_s)) for start, end in speech)
         longest = max(longest, unheard)
     return longest
+
+
+def _window_flaw(heard: SpeechPass, start_s: float) -> tuple[bool, float]:
+    """What one window's pass over pause-cut speech missed, worst first: whether it fell
+    into a loop, then the unheard speech (5 s or more) between start_s and where the next
+    window starts; (False, 0.0) when nothing."""
+    end_s = heard.next_start_s if heard.next_start_s is not None else start_s + WINDOW_S
+    unheard = longest_unheard_speech_s(heard.words, [(start_s, end_s)], math.inf)
+    return has_token_loop(heard.words), unheard if unheard >= SKIPPED_SPEECH_S else 0.0
 
 
 def _time_after_speech(speech: Sequence[tuple[float, float]], speech_s: float) -> float:
