@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_star import fit_model  # noqa: E402
+from train_star import fit_model, spoken_copies  # noqa: E402
 
 from mockint.corpus import load_corpus  # noqa: E402
-from mockint.model import Word  # noqa: E402
 from mockint.star import segment  # noqa: E402
 from mockint.star_eval import score_answer, summarize  # noqa: E402
 
@@ -36,22 +34,12 @@ def held_out_groups(files: list[Path], folds: int) -> list[list[Path]]:
     return [ordered[k::folds] for k in range(folds)]
 
 
-def spoken_copies(paths: list[Path]) -> dict[str, tuple[tuple[Word, ...], tuple[str, ...]]]:
-    copies = {}
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            words = tuple(Word(text, start, end) for text, start, end in record["words"])
-            copies[record["id"]] = (words, tuple(record["phases"]))
-    return copies
-
-
 def score_fold(files, held_out, spoken_paths, change_weights):
     """Scores per (change weight, "text" or "spoken") on the held-out files' training answers."""
     fit_on = [a for a in load_corpus([f for f in files if f not in held_out]) if a.split == "train"]
     model, *_ = fit_model(fit_on, spoken_paths)
     held = [a for a in load_corpus(held_out) if a.split == "train"]
-    copies = spoken_copies(spoken_paths)
+    copies = {id_: copy for path in spoken_paths for id_, copy in spoken_copies(path).items()}
     sets = {
         "text": [(a.timed_words(), a.gold) for a in held],
         "spoken": [copies[a.id] for a in held if a.id in copies],
