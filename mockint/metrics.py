@@ -72,6 +72,10 @@ def _is_metric(phrase: str) -> bool:
     )
 
 
+# "Two years ago I joined…" dates the story; it does not measure anything.
+_AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
     # Try a match at every word start so the widest phrase wins over a shorter earlier one.
     spans: list[tuple[int, int]] = []
@@ -79,7 +83,12 @@ def _spans(text: str) -> list[tuple[int, int]]:
         if start and (text[start - 1].isalnum() or text[start].isspace()):
             continue
         match = _METRIC.match(text, start)
-        if match and match.end() > start and _is_metric(match.group(0).strip()):
+        if (
+            match
+            and match.end() > start
+            and _is_metric(match.group(0).strip())
+            and not _AGO.match(text, match.end())
+        ):
             spans.append((start, match.end()))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):

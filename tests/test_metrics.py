@@ -39,6 +39,8 @@ def test_finds_quantified_outcomes(text: str, expected: str) -> None:
         "One of the engineers helped me one day.",
         "I tried two times before it worked.",
         "In 2019 I joined a small team.",
+        "Two years ago I was on the checkout team.",
+        "About 18 months ago we moved to Kubernetes.",
         "We moved from Java to Go.",
         "It was a big improvement for the whole team.",
         "",
